@@ -1,1 +1,7 @@
-fn main() {}
+//! The Veldwerk desktop app's entry point.
+// No console window next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() -> std::process::ExitCode {
+    veldwerk_app::run()
+}

@@ -1,2 +1,33 @@
 //! Support for Veldwerk's end-to-end tests: starting real binaries, driving the
 //! real app through WebDriver, and collecting artifacts under `target/`.
+//!
+//! The WebDriver client is deliberately small: the W3C protocol is a handful
+//! of JSON requests, and the tests need only sessions, elements, text and
+//! screenshots.
+
+pub mod webdriver;
+
+use anyhow::{Context, Result};
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+/// A free TCP port on loopback. The listener is closed before returning, so a
+/// child process can bind it.
+pub fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("binding a loopback port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// A path from an environment variable that `cargo xtask e2e` sets.
+pub fn env_path(name: &str) -> Result<PathBuf> {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .with_context(|| format!("{name} is not set; run these tests with `cargo xtask e2e`"))
+}
+
+/// Where screenshots and other artifacts of a run go.
+pub fn artifacts_dir() -> Result<PathBuf> {
+    let dir = env_path("VELDWERK_E2E_ARTIFACTS")?;
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

@@ -1,0 +1,210 @@
+//! A minimal W3C WebDriver client over tauri-driver, which forwards to
+//! WebKitWebDriver and starts the real app binary for each session.
+
+use anyhow::{Context, Result, bail};
+use base64::Engine as _;
+use serde_json::{Value, json};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long to wait for the app to show something before failing.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A running tauri-driver, stopped on drop.
+pub struct Driver {
+    child: Child,
+    base: String,
+}
+
+impl Driver {
+    /// Starts tauri-driver on free ports; `envs` reach the app it launches.
+    pub fn start(tauri_driver: &Path, envs: &[(&str, &Path)]) -> Result<Self> {
+        let port = crate::free_port()?;
+        let native_port = crate::free_port()?;
+        let mut command = Command::new(tauri_driver);
+        command
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (key, value) in envs {
+            command.env(key, value);
+        }
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {}", tauri_driver.display()))?;
+        let mut driver = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + UI_TIMEOUT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = driver.child.try_wait()? {
+                bail!("tauri-driver exited early ({status})");
+            }
+            if Instant::now() > deadline {
+                bail!("tauri-driver did not listen on port {port} in time");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        Ok(driver)
+    }
+
+    /// Opens a session: tauri-driver starts `application` in a new window.
+    pub fn session(&self, application: &Path) -> Result<Session> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()?;
+        let caps = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "tauri:options": { "application": application },
+                    "browserName": "wry"
+                }
+            }
+        });
+        // tauri-driver listens before its WebKitWebDriver does; until that one is
+        // up, requests fail at the connection. Retry those until the deadline.
+        let deadline = Instant::now() + UI_TIMEOUT;
+        let response: Value = loop {
+            match http
+                .post(format!("{}/session", self.base))
+                .json(&caps)
+                .send()
+            {
+                Ok(response) => break response.json()?,
+                Err(error) if error.is_connect() || error.is_request() => {
+                    if Instant::now() > deadline {
+                        return Err(error).context("WebDriver did not accept a session in time");
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        };
+        let id = response["value"]["sessionId"]
+            .as_str()
+            .with_context(|| format!("no session id in {response}"))?
+            .to_owned();
+        Ok(Session {
+            http,
+            url: format!("{}/session/{id}", self.base),
+        })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // On SIGTERM tauri-driver stops the WebKitWebDriver it started; a plain
+        // kill would leave that one running.
+        #[cfg(unix)]
+        {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One app window under WebDriver control; closed on drop.
+pub struct Session {
+    http: reqwest::blocking::Client,
+    url: String,
+}
+
+/// A WebDriver element reference.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+impl Session {
+    fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {
+        let mut request = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response: Value = request.send()?.json()?;
+        if let Some(error) = response["value"]["error"].as_str() {
+            bail!(
+                "webdriver {path}: {error}: {}",
+                response["value"]["message"]
+            );
+        }
+        Ok(response["value"].clone())
+    }
+
+    /// Finds the first element matching `css`, waiting up to [`UI_TIMEOUT`] for it.
+    pub fn find(&self, css: &str) -> Result<Element> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let found = self.call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({ "using": "css selector", "value": css })),
+            );
+            match found {
+                Ok(value) => {
+                    let id = value[ELEMENT_KEY]
+                        .as_str()
+                        .with_context(|| format!("element reference missing in {value}"))?;
+                    return Ok(Element(id.to_owned()));
+                }
+                Err(error) if Instant::now() > deadline => {
+                    return Err(error.context(format!("`{css}` did not appear")));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+
+    /// Waits until the element matching `css` has non-empty text, and returns it.
+    pub fn text_of(&self, css: &str) -> Result<String> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let element = self.find(css)?;
+            let text = self.call(
+                reqwest::Method::GET,
+                &format!("/element/{}/text", element.0),
+                None,
+            )?;
+            let text = text.as_str().unwrap_or_default().trim().to_owned();
+            if !text.is_empty() || Instant::now() > deadline {
+                return Ok(text);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The window's title.
+    pub fn title(&self) -> Result<String> {
+        Ok(self
+            .call(reqwest::Method::GET, "/title", None)?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+
+    /// Saves a PNG screenshot of the window and returns its size in bytes.
+    pub fn screenshot(&self, path: &Path) -> Result<usize> {
+        let data = self.call(reqwest::Method::GET, "/screenshot", None)?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().context("screenshot is not a string")?)?;
+        std::fs::write(path, &png)?;
+        Ok(png.len())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.http.delete(&self.url).send();
+    }
+}
