@@ -62,10 +62,10 @@ fn run_suite(command: &mut Command) -> Result<Vec<Value>> {
 fn with_ratio(mut entry: Map<String, Value>) -> Value {
     let value = entry.get("value").and_then(Value::as_f64);
     let baseline = entry.get("baseline").and_then(Value::as_f64);
-    if let (Some(value), Some(baseline)) = (value, baseline) {
-        if baseline > 0.0 {
-            entry.insert("ratio".into(), Value::from(value / baseline));
-        }
+    if let (Some(value), Some(baseline)) = (value, baseline)
+        && baseline > 0.0
+    {
+        entry.insert("ratio".into(), Value::from(value / baseline));
     }
     Value::Object(entry)
 }

@@ -1,6 +1,9 @@
-//! The `veldwerk-server` binary: a thin entry point over the library.
+//! The `veldwerk-server` binary: a thin entry point over the library's CLI.
+
+use clap::Parser as _;
 
 fn main() -> anyhow::Result<()> {
-    println!("veldwerk-server {}", env!("CARGO_PKG_VERSION"));
+    let cli = veldwerk_server::cli::Cli::parse();
+    veldwerk_server::cli::run(cli, &mut std::io::stdout())?;
     Ok(())
 }
