@@ -25,8 +25,15 @@ const BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// Extra Debian packages for the end-to-end tests: a virtual display and the
-/// WebDriver server for WebKitGTK.
-const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver"];
+/// WebDriver server for WebKitGTK, and poppler (pdftotext, pdftoppm) and zbar
+/// (zbarimg) to read rendered letters back.
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "poppler-utils",
+    "zbar-tools",
+];
 
 /// The tauri-driver version the end-to-end tests use (Tauri 2 line).
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
