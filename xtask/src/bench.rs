@@ -19,7 +19,13 @@ const SUITES: &[&str] = &["vault"];
 
 pub fn run(root: &Path) -> Result<()> {
     cmd::step("Building the benchmark programs (release)");
-    cmd::run(cmd::cargo().args(["build", "--locked", "--release", "--package", "veldwerk-cli"]))?;
+    cmd::run(cmd::cargo().args([
+        "build",
+        "--locked",
+        "--release",
+        "--package",
+        "veldwerk-cli",
+    ]))?;
     let cli = root
         .join("target/release")
         .join(format!("veldwerk-cli{}", std::env::consts::EXE_SUFFIX));
