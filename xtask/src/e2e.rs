@@ -10,7 +10,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub fn run_tests(root: &Path) -> Result<()> {
-    cmd::run(cmd::cargo().args(["build", "--locked", "--package", "veldwerk-app"]))?;
+    // Build the app binary with the same feature set as `cargo test
+    // --workspace` (dev-dependencies unify features across the workspace), so
+    // after the Rust tests this reuses their artifacts instead of rebuilding
+    // Tauri with a different feature set.
+    cmd::run(cmd::cargo().args(["build", "--locked", "--workspace", "--all-targets"]))?;
     let display = VirtualDisplay::start()?;
     let app = root
         .join("target/debug")
