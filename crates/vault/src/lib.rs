@@ -2,13 +2,56 @@
 //! `age` for the user's passphrase and the bureau's recovery key.
 //!
 //! This is the only place a device opens SQLite. Every change goes through one
-//! write path that records the change, an outbox operation and an audit entry
-//! in a single transaction.
+//! write path ([`Vault::apply`]) that records the change, an outbox operation
+//! and an audit entry in a single transaction.
+//!
+//! # A vault directory
+//!
+//! | file | what | secret? |
+//! | --- | --- | --- |
+//! | `vault.db` (+ `vault.db-wal`, `vault.db-shm` while open) | the database, SQLCipher 4, every page encrypted (WAL included) with a random 256-bit key | encrypted |
+//! | `key.passphrase.age` | that key, wrapped with age for the user's passphrase (scrypt, [`DEFAULT_WORK_FACTOR`]) | encrypted |
+//! | `key.recovery.age` | the same key, wrapped with age for the bureau's X25519 recovery key (`age1...`) | encrypted |
+//! | `backoff.json` | failed unlocks in a row and the time before which no unlock is tried | no |
+//! | `vault.json` | format version, creation time, recovery public key | no |
+//!
+//! The vault writes its own files atomically (temp file in the same
+//! directory, fsync, rename). Nothing else is written: temporary storage is
+//! in memory. Changing the passphrase rewrites only `key.passphrase.age`.
+//!
+//! # Modules
+//! - [`vault`]: create, unlock, recover, lock, change passphrase; idle policy.
+//! - [`write`](mod@write): the one write path ([`Mutation`]) and the audit log.
+//! - `schema` (internal): the allow-list of entity tables and columns.
+//! - [`search`]: full-text search (FTS5).
+//! - `hlc` (internal): the device's hybrid logical clock, persisted.
+//! - [`backoff`]: slowing down wrong passphrases.
+//! - `migrations` (internal): `migrations/device/*.sql`, embedded.
+
+pub mod backoff;
+mod db;
+mod error;
+pub mod files;
+mod hlc;
+mod keys;
+mod meta;
+mod migrations;
+mod schema;
+pub mod search;
+mod secret;
+pub mod vault;
+pub mod write;
 
 use std::path::Path;
 
-/// The file that holds the encrypted database inside a vault directory.
-pub const DATABASE_FILE: &str = "vault.db";
+pub use error::VaultError;
+pub use files::DATABASE_FILE;
+pub use keys::{DEFAULT_WORK_FACTOR, MIN_WORK_FACTOR};
+pub use meta::MetaKey;
+pub use search::SearchHit;
+pub use secret::Passphrase;
+pub use vault::{DEFAULT_IDLE_TIMEOUT, Vault, VaultOptions};
+pub use write::{Applied, AuditAction, AuditEntry, Mutation, Record};
 
 /// Whether `dir` holds a vault (the app shows unlock instead of enrollment).
 pub fn exists(dir: &Path) -> bool {

@@ -1,0 +1,98 @@
+//! Opening the SQLCipher database with the raw key and the settings every
+//! connection needs.
+//!
+//! - `PRAGMA key = "x'..'"`: the 256-bit key as is (no SQLCipher KDF), then
+//!   `cipher_compatibility = 4` to pin SQLCipher 4's page format and
+//!   algorithms (AES-256-CBC, HMAC-SHA512 per page; WAL pages included),
+//!   whatever a later SQLCipher defaults to.
+//! - The key is checked by reading `sqlite_master`: a wrong key fails there.
+//! - `journal_mode = WAL`; `synchronous = FULL`: every commit is fsynced
+//!   before it returns. NORMAL would survive a killed process too (the WAL
+//!   is in the OS's cache) but can lose the last commits on power loss, and
+//!   a field laptop whose battery dies is a power loss: a home visit that was
+//!   saved must stay saved.
+//! - `temp_store = MEMORY`: sorts and temporary tables never reach the disk
+//!   (SQLCipher does not encrypt temporary files the way it does the
+//!   database and its WAL).
+//! - `foreign_keys = ON`, and a busy timeout for a second process (the CLI).
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::VaultError;
+use crate::secret::DatabaseKey;
+
+/// Open (or with `create`, create) the database at `path` with `key`.
+pub(crate) fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connection, VaultError> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Refuse to run on a SQLite without encryption: there `PRAGMA key` is a
+    // silent no-op and everything would be written in plain text.
+    let cipher: Option<String> = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .ok();
+    if cipher.is_none_or(|v| v.is_empty()) {
+        return Err(VaultError::EncryptionUnavailable);
+    }
+    conn.execute_batch(&key.pragma())?;
+    conn.execute_batch("PRAGMA cipher_compatibility = 4;")?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => VaultError::KeyMismatch(e),
+        _ => VaultError::from(e),
+    })?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(VaultError::WalUnavailable);
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_opens_only_with_its_own_key() -> Result<(), VaultError> {
+        let dir = tempfile::tempdir().map_err(|source| VaultError::Io {
+            file: "test dir",
+            source,
+        })?;
+        let path = dir.path().join("t.db");
+        let key = DatabaseKey::random()?;
+        {
+            let conn = open(&path, &key, true)?;
+            conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")?;
+            let settings: (String, i64, i64, i64) = conn.query_row(
+                "SELECT (SELECT journal_mode FROM pragma_journal_mode),
+                        (SELECT synchronous FROM pragma_synchronous),
+                        (SELECT temp_store FROM pragma_temp_store),
+                        (SELECT foreign_keys FROM pragma_foreign_keys)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            assert_eq!(settings, ("wal".to_owned(), 2, 2, 1));
+        }
+        assert!(matches!(
+            open(&path, &DatabaseKey::random()?, false),
+            Err(VaultError::KeyMismatch(_))
+        ));
+        let conn = open(&path, &key, false)?;
+        let x: i64 = conn.query_row("SELECT x FROM t", [], |r| r.get(0))?;
+        assert_eq!(x, 1);
+        Ok(())
+    }
+}

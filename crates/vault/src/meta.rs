@@ -1,0 +1,58 @@
+//! Device state in the `meta` table: a few named values that are not records
+//! and do not sync (device id, user id, clock state, sync cursor).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::VaultError;
+
+/// The keys of the `meta` table that callers may read and set. One place, so
+/// no caller invents a key. The clock's own key (`hlc`) is not among
+/// them: only the clock module may move it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MetaKey {
+    /// This device's id: a random UUID made at creation, replaced by the id
+    /// the server assigns at enrollment. The node of every clock stamp.
+    DeviceId,
+    /// The user this device is enrolled for.
+    UserId,
+    /// The `next_cursor` of the last pull page applied.
+    SyncCursor,
+}
+
+impl MetaKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetaKey::DeviceId => "device_id",
+            MetaKey::UserId => "user_id",
+            MetaKey::SyncCursor => "sync_cursor",
+        }
+    }
+}
+
+/// The last hybrid logical clock stamp handed out.
+pub(crate) const HLC_KEY: &str = "hlc";
+
+pub(crate) fn get(conn: &Connection, key: MetaKey) -> Result<Option<String>, VaultError> {
+    get_raw(conn, key.as_str())
+}
+
+pub(crate) fn set(conn: &Connection, key: MetaKey, value: &str) -> Result<(), VaultError> {
+    set_raw(conn, key.as_str(), value)
+}
+
+pub(crate) fn get_raw(conn: &Connection, key: &str) -> Result<Option<String>, VaultError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+pub(crate) fn set_raw(conn: &Connection, key: &str, value: &str) -> Result<(), VaultError> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! Full-text search over names, addresses, schools and notes (FTS5).
+//!
+//! The index is contentless: the text lives only in the entity tables, the
+//! index holds tokens. `search_doc` maps an index row to its record and keeps
+//! the title shown in results. Diacritics are folded by the tokenizer
+//! (`unicode61 remove_diacritics 2`: Doğan = dogan, Zoë = zoe); a fold of its own
+//! adds the letters it leaves alone (ı, ł, ø, ß, ...), on indexed text and
+//! query alike. Every query term is a prefix (as the user types), quoted so
+//! no FTS syntax in the input means anything; results are ranked by bm25
+//! with names weighing most.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::VaultError;
+use crate::schema::{SearchColumn, Table};
+
+/// bm25 weights of name, address, school, notes.
+const WEIGHTS: (f64, f64, f64, f64) = (10.0, 4.0, 2.0, 1.0);
+
+/// The most results a search returns, whatever the caller asks.
+pub const MAX_RESULTS: usize = 200;
+
+/// One search result.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub entity: String,
+    pub entity_id: Uuid,
+    /// The record's name or title, without highlighting.
+    pub title: String,
+}
+
+/// The title is personal data: `Debug` leaves it out.
+impl fmt::Debug for SearchHit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchHit")
+            .field("entity", &self.entity)
+            .field("entity_id", &self.entity_id)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn column_name(c: SearchColumn) -> &'static str {
+    match c {
+        SearchColumn::Name => "name",
+        SearchColumn::Address => "address",
+        SearchColumn::School => "school",
+        SearchColumn::Notes => "notes",
+    }
+}
+
+/// Fold letters that have no Unicode decomposition, so `unicode61` cannot
+/// strip them: Turkish dotless ı, Polish ł, Nordic ø and æ, German ß, ...
+pub(crate) fn fold(text: &str) -> Cow<'_, str> {
+    let special = |c: char| {
+        matches!(
+            c,
+            'ı' | 'ł' | 'Ł' | 'ø' | 'Ø' | 'đ' | 'Đ' | 'ß' | 'æ' | 'Æ' | 'œ' | 'Œ' | 'þ' | 'Þ'
+        )
+    };
+    if !text.chars().any(special) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            'ı' => out.push('i'),
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'đ' | 'Đ' => out.push('d'),
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'þ' | 'Þ' => out.push_str("th"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Part of a search term: letters, digits, and combining accents (text pasted
+/// in decomposed form, `e` + `\u{308}`), which the tokenizer then removes.
+fn term_char(c: char) -> bool {
+    c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// The FTS5 query for what the user typed: every run of letters and digits
+/// becomes a quoted prefix term (`"dog"*`), all of them required. Anything
+/// else (quotes, `*`, `:`, `^`, parentheses, `-`, operators' punctuation) only
+/// separates terms; words like `OR` and `NEAR` are quoted and so just words.
+/// `None` when nothing searchable is left.
+pub(crate) fn fts_query(input: &str) -> Option<String> {
+    let folded = fold(input);
+    let terms: Vec<String> = folded
+        .split(|c: char| !term_char(c))
+        .filter(|t| !t.is_empty())
+        .take(16)
+        .map(|t| format!("\"{t}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+pub(crate) fn search(
+    conn: &Connection,
+    input: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, VaultError> {
+    let Some(query) = fts_query(input) else {
+        return Ok(Vec::new());
+    };
+    let limit = i64::try_from(limit.min(MAX_RESULTS)).unwrap_or(0);
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.entity, d.entity_id, d.title
+         FROM search JOIN search_doc d ON d.rowid = search.rowid
+         WHERE search MATCH ?1
+         ORDER BY bm25(search, ?2, ?3, ?4, ?5)
+         LIMIT ?6",
+    )?;
+    let rows = stmt.query_map(
+        params![query, WEIGHTS.0, WEIGHTS.1, WEIGHTS.2, WEIGHTS.3, limit],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    )?;
+    let mut hits = Vec::new();
+    for row in rows {
+        let (entity, id, title) = row?;
+        hits.push(SearchHit {
+            entity,
+            entity_id: Uuid::parse_str(&id).map_err(|_| VaultError::Corrupt)?,
+            title,
+        });
+    }
+    Ok(hits)
+}
+
+/// (Re)index record `id` of `table` from what is stored now.
+pub(crate) fn reindex(conn: &Connection, table: &Table, id: &str) -> Result<(), VaultError> {
+    let mut sources: Vec<&str> = table.title.to_vec();
+    for (_, cols) in table.search {
+        sources.extend(cols.iter().copied());
+    }
+    sources.sort_unstable();
+    sources.dedup();
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = ?1",
+        sources.join(", "),
+        table.entity
+    );
+    let values: Vec<Option<String>> = conn.prepare_cached(&sql)?.query_row([id], |r| {
+        (0..sources.len())
+            .map(|i| {
+                Ok(match r.get::<_, rusqlite::types::Value>(i)? {
+                    rusqlite::types::Value::Text(s) => Some(s),
+                    _ => None,
+                })
+            })
+            .collect()
+    })?;
+    let join = |cols: &[&str]| -> String {
+        cols.iter()
+            .filter_map(|c| sources.iter().position(|s| s == c))
+            .filter_map(|i| values.get(i).and_then(|v| v.as_deref()))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let title = join(table.title);
+    let text = |c: SearchColumn| -> String {
+        let cols: Vec<&str> = table
+            .search
+            .iter()
+            .filter(|(sc, _)| *sc == c)
+            .flat_map(|(_, cols)| cols.iter().copied())
+            .collect();
+        fold(&join(&cols)).into_owned()
+    };
+    let rowid: i64 = conn
+        .prepare_cached(
+            "INSERT INTO search_doc (entity, entity_id, title) VALUES (?1, ?2, ?3)
+             ON CONFLICT (entity, entity_id) DO UPDATE SET title = excluded.title
+             RETURNING rowid",
+        )?
+        .query_row(params![table.entity, id, title], |r| r.get(0))?;
+    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+        .execute([rowid])?;
+    let [name, address, school, notes] = SearchColumn::ALL.map(text);
+    conn.prepare_cached(&format!(
+        "INSERT INTO search (rowid, {}) VALUES (?1, ?2, ?3, ?4, ?5)",
+        SearchColumn::ALL.map(column_name).join(", ")
+    ))?
+    .execute(params![rowid, name, address, school, notes])?;
+    Ok(())
+}
+
+/// Remove record `id` of `entity` from the index.
+pub(crate) fn unindex(conn: &Connection, entity: &str, id: &str) -> Result<(), VaultError> {
+    let rowid: Option<i64> = conn
+        .prepare_cached(
+            "DELETE FROM search_doc WHERE entity = ?1 AND entity_id = ?2 RETURNING rowid",
+        )?
+        .query_row([entity, id], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = rowid {
+        conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_input_becomes_quoted_prefix_terms() {
+        assert_eq!(fts_query("dog").as_deref(), Some("\"dog\"*"));
+        assert_eq!(
+            fts_query("  Eva   Doğ ").as_deref(),
+            Some("\"Eva\"* \"Doğ\"*")
+        );
+        assert_eq!(
+            fts_query("a\" OR name:x* NEAR(b) -c ^d").as_deref(),
+            Some("\"a\"* \"OR\"* \"name\"* \"x\"* \"NEAR\"* \"b\"* \"c\"* \"d\"*")
+        );
+        assert_eq!(fts_query("\"*():^-+"), None);
+        assert_eq!(fts_query(""), None);
+        assert_eq!(fts_query("Zoe\u{308}").as_deref(), Some("\"Zoe\u{308}\"*"));
+    }
+
+    #[test]
+    fn letters_without_a_decomposition_are_folded() {
+        assert_eq!(
+            fold("Yıldız Łukasz Søren Straße"),
+            "Yildiz lukasz Soren Strasse"
+        );
+        assert!(matches!(fold("Doğan"), Cow::Borrowed(_)));
+    }
+}
