@@ -14,8 +14,19 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// The benchmark suites `veldwerk-cli bench` runs, in order.
-const SUITES: &[&str] = &["vault"];
+/// One benchmark program run: which package builds it, its binary, its arguments.
+struct Suite {
+    package: &'static str,
+    binary: &'static str,
+    args: &'static [&'static str],
+}
+
+/// The benchmark suites, in order.
+const SUITES: &[Suite] = &[Suite {
+    package: "veldwerk-cli",
+    binary: "veldwerk-cli",
+    args: &["bench", "vault"],
+}];
 
 pub fn run(root: &Path) -> Result<()> {
     cmd::step("Building the benchmark programs (release)");
