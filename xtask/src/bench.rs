@@ -30,20 +30,25 @@ const SUITES: &[Suite] = &[Suite {
 
 pub fn run(root: &Path) -> Result<()> {
     cmd::step("Building the benchmark programs (release)");
-    cmd::run(cmd::cargo().args([
-        "build",
-        "--locked",
-        "--release",
-        "--package",
-        "veldwerk-cli",
-    ]))?;
-    let cli = root
-        .join("target/release")
-        .join(format!("veldwerk-cli{}", std::env::consts::EXE_SUFFIX));
+    let mut build = cmd::cargo();
+    build.args(["build", "--locked", "--release"]);
+    for suite in SUITES {
+        build.args(["--package", suite.package]);
+    }
+    cmd::run(&mut build)?;
     let mut entries = Vec::new();
     for suite in SUITES {
-        cmd::step(&format!("Benchmark suite `{suite}`"));
-        entries.extend(run_suite(Command::new(&cli).args(["bench", suite]))?);
+        let binary = root.join("target/release").join(format!(
+            "{}{}",
+            suite.binary,
+            std::env::consts::EXE_SUFFIX
+        ));
+        cmd::step(&format!(
+            "Benchmark suite `{} {}`",
+            suite.binary,
+            suite.args.join(" ")
+        ));
+        entries.extend(run_suite(Command::new(binary).args(suite.args))?);
     }
     print_table(&entries);
     let dir = root.join("target/bench");
