@@ -79,6 +79,23 @@ pub enum VaultError {
     },
     #[error("the {} record does not exist", ident(entity))]
     RecordNotFound { entity: String },
+    /// A local change names a record (in a link field such as `case_id`)
+    /// that is not on the device.
+    #[error(
+        "{}.{} refers to a record that is not on this device",
+        ident(entity),
+        ident(column)
+    )]
+    MissingLink { entity: String, column: String },
+    /// A record other records belong to or refer to cannot be deleted.
+    #[error("the {} record is still in use by other records", ident(entity))]
+    RecordInUse { entity: String },
+    /// The domain's rules refuse to close the case (the outcome does not fit
+    /// it, the user may not record it, it is closed already, ...).
+    #[error("the case cannot be closed: {0}")]
+    CannotClose(#[source] veldwerk_domain::CloseError),
+    #[error("the conflict is not on this device")]
+    ConflictNotFound,
     #[error("the {} record already exists", ident(entity))]
     RecordExists { entity: String },
     #[error(

@@ -96,6 +96,26 @@ pub(crate) fn remove_if_present(dir: &Path, name: &'static str) -> Result<(), Va
     }
 }
 
+/// Delete every file of the vault in `dir`: the key files first (without
+/// them the database is unreadable, even if deleting it fails half way),
+/// then the database and its side files, then the rest. Files that are
+/// already gone are fine; the folder itself stays.
+pub(crate) fn wipe(dir: &Path) -> Result<(), VaultError> {
+    for name in [PASSPHRASE_KEY_FILE, RECOVERY_KEY_FILE, DATABASE_FILE] {
+        remove_if_present(dir, name)?;
+    }
+    for side in DATABASE_SIDE_FILES {
+        remove_if_present(dir, side)?;
+    }
+    for name in [METADATA_FILE, BACKOFF_FILE] {
+        remove_if_present(dir, name)?;
+    }
+    sync_dir(dir).map_err(|source| VaultError::Io {
+        file: "vault folder",
+        source,
+    })
+}
+
 /// Replace `dir/name` with `bytes`: temp file in the same directory, fsync,
 /// rename, fsync of the directory where the platform has one.
 pub(crate) fn write_atomic(dir: &Path, name: &'static str, bytes: &[u8]) -> Result<(), VaultError> {

@@ -25,17 +25,32 @@
 //! - `schema` (internal): the allow-list of entity tables and columns.
 //! - [`search`]: full-text search (FTS5).
 //! - `hlc` (internal): the device's hybrid logical clock, persisted.
+//! - [`model`]: the typed records the caseload API takes and returns.
+//! - `caseload` (internal): the typed API over the write path
+//!   ([`Vault::youth`], [`Vault::cases`], [`Vault::record_home_visit`], ...).
+//! - `query` (internal): the screens' queries ([`Vault::agenda`],
+//!   [`Vault::caseload`], [`Vault::case_detail`]).
+//! - [`remote`]: what the sync engine needs (pulled records, purges, push
+//!   acknowledgements, cursor, conflicts) and the retention purge.
+//! - [`demo`]: a deterministic synthetic caseload.
+//! - [`bench`]: the `veldwerk-cli bench vault` workload.
 //! - [`backoff`]: slowing down wrong passphrases.
 //! - `migrations` (internal): `migrations/device/*.sql`, embedded.
 
 pub mod backoff;
+pub mod bench;
+mod caseload;
 mod db;
+pub mod demo;
 mod error;
 pub mod files;
 mod hlc;
 mod keys;
 mod meta;
 mod migrations;
+pub mod model;
+mod query;
+pub mod remote;
 mod schema;
 pub mod search;
 mod secret;
@@ -44,10 +59,15 @@ pub mod write;
 
 use std::path::Path;
 
+pub use caseload::{Cases, Schools, Youths};
 pub use error::VaultError;
 pub use files::DATABASE_FILE;
 pub use keys::{DEFAULT_WORK_FACTOR, MIN_WORK_FACTOR};
 pub use meta::MetaKey;
+pub use remote::{
+    AckSummary, ConflictChoice, DEFAULT_CLOSED_CASE_RETENTION_DAYS, OutboxCounts, PullApplied,
+    PurgeSummary, RejectedOp, RemoteApplied,
+};
 pub use search::SearchHit;
 pub use secret::Passphrase;
 pub use vault::{DEFAULT_IDLE_TIMEOUT, Vault, VaultOptions};
@@ -56,4 +76,11 @@ pub use write::{Applied, AuditAction, AuditEntry, Mutation, Record};
 /// Whether `dir` holds a vault (the app shows unlock instead of enrollment).
 pub fn exists(dir: &Path) -> bool {
     dir.join(DATABASE_FILE).is_file()
+}
+
+/// Destroy the vault in `dir` without unlocking it (a revoked device whose
+/// vault is locked): its files are deleted, key files first. See
+/// [`Vault::wipe`] for an unlocked one.
+pub fn wipe(dir: &Path) -> Result<(), VaultError> {
+    files::wipe(dir)
 }

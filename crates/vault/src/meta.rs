@@ -18,6 +18,15 @@ pub enum MetaKey {
     UserId,
     /// The `next_cursor` of the last pull page applied.
     SyncCursor,
+    /// The central server's base URL, from enrollment.
+    ServerUrl,
+    /// The device's secret for `Authorization: Bearer <device_id>.<secret>`.
+    /// A credential: it lives only in the encrypted database.
+    DeviceSecret,
+    /// The enrolled user's profile (protocol `UserProfile`) as JSON.
+    UserProfile,
+    /// The bureau's branding (protocol `Branding`) as JSON.
+    Branding,
 }
 
 impl MetaKey {
@@ -26,6 +35,10 @@ impl MetaKey {
             MetaKey::DeviceId => "device_id",
             MetaKey::UserId => "user_id",
             MetaKey::SyncCursor => "sync_cursor",
+            MetaKey::ServerUrl => "server_url",
+            MetaKey::DeviceSecret => "device_secret",
+            MetaKey::UserProfile => "user_profile",
+            MetaKey::Branding => "branding",
         }
     }
 }

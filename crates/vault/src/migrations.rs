@@ -24,6 +24,16 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "tasks",
         include_str!("../../../migrations/device/0002_tasks.sql"),
     ),
+    (
+        3,
+        "caseload",
+        include_str!("../../../migrations/device/0003_caseload.sql"),
+    ),
+    (
+        4,
+        "sync_state",
+        include_str!("../../../migrations/device/0004_sync_state.sql"),
+    ),
 ];
 
 /// The schema version this build brings a vault to.

@@ -1,13 +1,26 @@
 //! Full-text search over names, addresses, schools and notes (FTS5).
 //!
-//! The index is contentless: the text lives only in the entity tables, the
-//! index holds tokens. `search_doc` maps an index row to its record and keeps
-//! the title shown in results. Diacritics are folded by the tokenizer
-//! (`unicode61 remove_diacritics 2`: Doğan = dogan, Zoë = zoe); a fold of its own
-//! adds the letters it leaves alone (ı, ł, ø, ß, ...), on indexed text and
-//! query alike. Every query term is a prefix (as the user types), quoted so
-//! no FTS syntax in the input means anything; results are ranked by bm25
-//! with names weighing most.
+//! Two contentless indexes (the text lives only in the entity tables, the
+//! indexes hold tokens): `search_name` for people and schools (names,
+//! addresses, school names; small, with a prefix index from one letter on)
+//! and `search` for free text (notes, toelichtingen, task titles; tens of
+//! thousands of rows). `search_doc` maps a row of either to its record and
+//! keeps the title shown in results. Which index a table uses follows from
+//! its search columns in the allow-list: notes go to `search`, the rest to
+//! `search_name`.
+//!
+//! Diacritics are folded by the tokenizer (`unicode61 remove_diacritics 2`:
+//! Doğan = dogan, Zoë = zoe); a fold of its own adds the letters it leaves
+//! alone (ı, ł, ø, ß, ...), on indexed text and query alike. Every query term
+//! is a prefix (as the user types), quoted so no FTS syntax in the input
+//! means anything.
+//!
+//! Order of results: people and schools first, ranked by bm25 with names
+//! weighing most (with a single letter typed: names only, newest first);
+//! then notes, newest first. Notes are searched only once
+//! every term has [`MIN_NOTE_TERM`] letters: one or two letters match a word
+//! in nearly every note, and ranking tens of thousands of them costs more
+//! than a keystroke may (the benchmark's "search as you type" figure).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -18,8 +31,11 @@ use uuid::Uuid;
 use crate::VaultError;
 use crate::schema::{SearchColumn, Table};
 
-/// bm25 weights of name, address, school, notes.
-const WEIGHTS: (f64, f64, f64, f64) = (10.0, 4.0, 2.0, 1.0);
+/// bm25 weights of name, address, school in `search_name`.
+const WEIGHTS: (f64, f64, f64) = (10.0, 4.0, 2.0);
+
+/// The shortest term (in characters) for which notes are searched.
+pub const MIN_NOTE_TERM: usize = 3;
 
 /// The most results a search returns, whatever the caller asks.
 pub const MAX_RESULTS: usize = 200;
@@ -93,14 +109,46 @@ fn term_char(c: char) -> bool {
 /// separates terms; words like `OR` and `NEAR` are quoted and so just words.
 /// `None` when nothing searchable is left.
 pub(crate) fn fts_query(input: &str) -> Option<String> {
-    let folded = fold(input);
-    let terms: Vec<String> = folded
+    let terms = terms(input);
+    (!terms.is_empty()).then(|| {
+        terms
+            .iter()
+            .map(|t| format!("\"{t}\"*"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+fn terms(input: &str) -> Vec<String> {
+    fold(input)
         .split(|c: char| !term_char(c))
         .filter(|t| !t.is_empty())
         .take(16)
-        .map(|t| format!("\"{t}\"*"))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn hits(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    params: impl rusqlite::Params,
+    out: &mut Vec<SearchHit>,
+) -> Result<(), VaultError> {
+    let rows = stmt.query_map(params, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (entity, id, title) = row?;
+        out.push(SearchHit {
+            entity,
+            entity_id: Uuid::parse_str(&id).map_err(|_| VaultError::Corrupt)?,
+            title,
+        });
+    }
+    Ok(())
 }
 
 pub(crate) fn search(
@@ -111,35 +159,71 @@ pub(crate) fn search(
     let Some(query) = fts_query(input) else {
         return Ok(Vec::new());
     };
-    let limit = i64::try_from(limit.min(MAX_RESULTS)).unwrap_or(0);
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.entity, d.entity_id, d.title
-         FROM search JOIN search_doc d ON d.rowid = search.rowid
-         WHERE search MATCH ?1
-         ORDER BY bm25(search, ?2, ?3, ?4, ?5)
-         LIMIT ?6",
-    )?;
-    let rows = stmt.query_map(
-        params![query, WEIGHTS.0, WEIGHTS.1, WEIGHTS.2, WEIGHTS.3, limit],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        },
-    )?;
-    let mut hits = Vec::new();
-    for row in rows {
-        let (entity, id, title) = row?;
-        hits.push(SearchHit {
-            entity,
-            entity_id: Uuid::parse_str(&id).map_err(|_| VaultError::Corrupt)?,
-            title,
-        });
+    let limit = limit.min(MAX_RESULTS);
+    let mut out = Vec::with_capacity(limit);
+    let wanted = i64::try_from(limit).unwrap_or(0);
+    if terms(input).iter().all(|t| t.chars().count() == 1) {
+        // One letter typed: it starts a word in most names and nearly every
+        // address, so ranking means little and costs much. Names only,
+        // newest first.
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.entity, d.entity_id, d.title
+             FROM search_name JOIN search_doc d ON d.rowid = search_name.rowid
+             WHERE search_name MATCH ?1
+             ORDER BY search_name.rowid DESC
+             LIMIT ?2",
+        )?;
+        hits(
+            &mut stmt,
+            params![format!("name : ({query})"), wanted],
+            &mut out,
+        )?;
+    } else {
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.entity, d.entity_id, d.title
+             FROM search_name JOIN search_doc d ON d.rowid = search_name.rowid
+             WHERE search_name MATCH ?1
+             ORDER BY bm25(search_name, ?2, ?3, ?4)
+             LIMIT ?5",
+        )?;
+        hits(
+            &mut stmt,
+            params![query, WEIGHTS.0, WEIGHTS.1, WEIGHTS.2, wanted],
+            &mut out,
+        )?;
     }
-    Ok(hits)
+    let long_enough = terms(input)
+        .iter()
+        .all(|t| t.chars().count() >= MIN_NOTE_TERM);
+    if out.len() < limit && long_enough {
+        let rest = i64::try_from(limit - out.len()).unwrap_or(0);
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.entity, d.entity_id, d.title
+             FROM search JOIN search_doc d ON d.rowid = search.rowid
+             WHERE search MATCH ?1
+             ORDER BY search.rowid DESC
+             LIMIT ?2",
+        )?;
+        hits(&mut stmt, params![query, rest], &mut out)?;
+    }
+    Ok(out)
 }
+
+/// The FTS table a table's records are indexed in, and its columns.
+fn index_of(table: &Table) -> (&'static str, &'static [SearchColumn]) {
+    if table.search.iter().any(|(c, _)| *c == SearchColumn::Notes) {
+        ("search", &SearchColumn::ALL)
+    } else {
+        ("search_name", &NAME_COLUMNS)
+    }
+}
+
+/// The columns of `search_name`.
+pub(crate) const NAME_COLUMNS: [SearchColumn; 3] = [
+    SearchColumn::Name,
+    SearchColumn::Address,
+    SearchColumn::School,
+];
 
 /// (Re)index record `id` of `table` from what is stored now.
 pub(crate) fn reindex(conn: &Connection, table: &Table, id: &str) -> Result<(), VaultError> {
@@ -152,7 +236,7 @@ pub(crate) fn reindex(conn: &Connection, table: &Table, id: &str) -> Result<(), 
     let sql = format!(
         "SELECT {} FROM {} WHERE id = ?1",
         sources.join(", "),
-        table.entity
+        table.sql()
     );
     let values: Vec<Option<String>> = conn.prepare_cached(&sql)?.query_row([id], |r| {
         (0..sources.len())
@@ -189,14 +273,19 @@ pub(crate) fn reindex(conn: &Connection, table: &Table, id: &str) -> Result<(), 
              RETURNING rowid",
         )?
         .query_row(params![table.entity, id, title], |r| r.get(0))?;
-    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+    let (fts, columns) = index_of(table);
+    conn.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
         .execute([rowid])?;
-    let [name, address, school, notes] = SearchColumn::ALL.map(text);
+    let names: Vec<&str> = columns.iter().map(|c| column_name(*c)).collect();
+    let placeholders: Vec<String> = (2..=columns.len() + 1).map(|i| format!("?{i}")).collect();
+    let mut values: Vec<rusqlite::types::Value> = vec![rowid.into()];
+    values.extend(columns.iter().map(|c| text(*c).into()));
     conn.prepare_cached(&format!(
-        "INSERT INTO search (rowid, {}) VALUES (?1, ?2, ?3, ?4, ?5)",
-        SearchColumn::ALL.map(column_name).join(", ")
+        "INSERT INTO {fts} (rowid, {}) VALUES (?1, {})",
+        names.join(", "),
+        placeholders.join(", ")
     ))?
-    .execute(params![rowid, name, address, school, notes])?;
+    .execute(rusqlite::params_from_iter(values))?;
     Ok(())
 }
 
@@ -209,8 +298,11 @@ pub(crate) fn unindex(conn: &Connection, entity: &str, id: &str) -> Result<(), V
         .query_row([entity, id], |r| r.get(0))
         .optional()?;
     if let Some(rowid) = rowid {
-        conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
-            .execute([rowid])?;
+        // The row is in one of the two indexes; deleting an absent rowid is a no-op.
+        for fts in ["search", "search_name"] {
+            conn.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
+                .execute([rowid])?;
+        }
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ use crate::files::{
 };
 use crate::keys::{self, DEFAULT_WORK_FACTOR, MIN_WORK_FACTOR, Unwrap};
 use crate::meta::{self, MetaKey};
+use crate::remote::{self, OutboxCounts};
 use crate::search::SearchHit;
 use crate::secret::{DatabaseKey, Passphrase};
 use crate::write::{self, Applied, AuditEntry, CountedTable, Mutation, Record};
@@ -58,8 +59,10 @@ impl Default for VaultOptions {
 /// An unlocked vault.
 pub struct Vault {
     dir: PathBuf,
-    conn: Connection,
+    pub(crate) conn: Connection,
     key: DatabaseKey,
+    /// The enrolled user (`MetaKey::UserId`), nil before enrollment.
+    user_id: Uuid,
     options: VaultOptions,
     last_activity: DateTime<Utc>,
     last_activity_mono: Instant,
@@ -243,15 +246,54 @@ impl Vault {
                 &Uuid::now_v7().hyphenated().to_string(),
             )?;
         }
+        let user_id = meta::get(&conn, MetaKey::UserId)?
+            .and_then(|u| Uuid::parse_str(&u).ok())
+            .unwrap_or_else(Uuid::nil);
         Ok(Vault {
             dir: dir.to_owned(),
             conn,
             key,
+            user_id,
             options: VaultOptions {
                 work_factor: options.work_factor.max(MIN_WORK_FACTOR),
                 ..options
             },
             last_activity: now,
+            last_activity_mono: Instant::now(),
+        })
+    }
+
+    /// Open with a key already unwrapped (the benchmark measures key
+    /// derivation apart from opening).
+    pub(crate) fn open_with_key(
+        dir: &Path,
+        key: DatabaseKey,
+        options: VaultOptions,
+    ) -> Result<Vault, VaultError> {
+        Vault::open(dir, key, options, false, Utc::now())
+    }
+
+    /// The benchmark's baseline: the same schema and code on a database
+    /// without a key (plain SQLite). Never holds anything but demo data;
+    /// see [`crate::bench`].
+    pub(crate) fn open_plain_for_bench(dir: &Path, create: bool) -> Result<Vault, VaultError> {
+        fs::create_dir_all(dir).map_err(io("vault folder"))?;
+        let mut conn = db::open_plain_for_bench(&dir.join(DATABASE_FILE), create)?;
+        migrations::apply(&mut conn)?;
+        if meta::get(&conn, MetaKey::DeviceId)?.is_none() {
+            meta::set(
+                &conn,
+                MetaKey::DeviceId,
+                &Uuid::now_v7().hyphenated().to_string(),
+            )?;
+        }
+        Ok(Vault {
+            dir: dir.to_owned(),
+            conn,
+            key: DatabaseKey::random()?,
+            user_id: Uuid::nil(),
+            options: VaultOptions::default(),
+            last_activity: Utc::now(),
             last_activity_mono: Instant::now(),
         })
     }
@@ -262,6 +304,18 @@ impl Vault {
         let Vault { conn, key, .. } = self;
         drop(key);
         conn.close().map_err(|(_, e)| VaultError::from(e))
+    }
+
+    /// Destroy this vault: close the database, wipe the key from memory and
+    /// delete every file of the vault (key files first). Used when the
+    /// server says the device is revoked. The data cannot be recovered
+    /// afterwards, not even with the bureau's recovery key.
+    pub fn wipe(self) -> Result<(), VaultError> {
+        let dir = self.dir.clone();
+        // Closing may fail; the files go anyway.
+        let closed = self.lock();
+        files::wipe(&dir)?;
+        closed
     }
 
     /// Wrap the key for `new` instead of `old`. Only `key.passphrase.age`
@@ -368,15 +422,44 @@ impl Vault {
         write::apply(&mut self.conn, user_id, mutation, Utc::now())
     }
 
+    /// Apply several changes for `user_id` in one transaction (records that
+    /// belong together, or a bulk load): each gets its own outbox operation
+    /// and audit entry, and on any error nothing is written. Results are in
+    /// the order of `batch`.
+    pub fn apply_batch(
+        &mut self,
+        user_id: Uuid,
+        batch: Vec<Mutation>,
+    ) -> Result<Vec<Applied>, VaultError> {
+        write::apply_batch(&mut self.conn, user_id, batch, Utc::now())
+    }
+
+    /// The user this device is enrolled for (`MetaKey::UserId`): the typed
+    /// API writes as this user. The nil UUID before enrollment (a vault
+    /// made by `veldwerk-cli init`, demo data); cases opened then are left
+    /// for the server to assign.
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+
     /// Audit that `user_id` looked at a record (a case detail opened). One
     /// audit entry, no outbox operation. `entity` is a protocol entity name.
+    ///
+    /// Committed with `synchronous = NORMAL`: it survives the app being
+    /// killed (the WAL is in the OS's cache) but not a power loss before the
+    /// next change, whose FULL commit makes it durable too. A view changes
+    /// nothing, and an fsync per opened case would make browsing slow.
     pub fn record_view(
         &mut self,
         user_id: Uuid,
         entity: &str,
         entity_id: Uuid,
     ) -> Result<(), VaultError> {
-        write::record_view(&self.conn, user_id, entity, entity_id, Utc::now())
+        self.conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
+        let result = write::record_view(&self.conn, user_id, entity, entity_id, Utc::now());
+        let restored = self.conn.execute_batch("PRAGMA synchronous = FULL;");
+        result?;
+        Ok(restored?)
     }
 
     // ---- queries ------------------------------------------------------
@@ -394,14 +477,28 @@ impl Vault {
         search::search(&self.conn, query, limit)
     }
 
-    /// The oldest `limit` operations of the outbox, in push order.
+    /// Every record of `entity` on the device, by id (exports, tests).
+    pub fn records(&self, entity: &str) -> Result<Vec<Record>, VaultError> {
+        write::records(&self.conn, entity)
+    }
+
+    /// The oldest `limit` operations to push, in push order. Operations the
+    /// server rejected ([`Vault::rejected_ops`]) and operations of entities
+    /// the sync protocol does not know yet (group sessions) are not in it.
     pub fn outbox(&self, limit: usize) -> Result<Vec<Operation>, VaultError> {
         write::outbox(&self.conn, limit)
     }
 
-    /// How many operations wait to be pushed.
+    /// How many operations the outbox holds, whatever their state (the
+    /// "not yet synced" count of the status bar; see
+    /// [`Vault::outbox_counts`] for the parts).
     pub fn outbox_len(&self) -> Result<u64, VaultError> {
         write::count(&self.conn, CountedTable::Outbox)
+    }
+
+    /// The outbox by state: waiting to be pushed, held, rejected.
+    pub fn outbox_counts(&self) -> Result<OutboxCounts, VaultError> {
+        remote::outbox_counts(&self.conn)
     }
 
     /// The oldest `limit` audit entries, in the order they were written.
@@ -421,7 +518,11 @@ impl Vault {
 
     /// Set device state (device and user id after enrollment, sync cursor).
     pub fn set_meta(&mut self, key: MetaKey, value: &str) -> Result<(), VaultError> {
-        meta::set(&self.conn, key, value)
+        meta::set(&self.conn, key, value)?;
+        if key == MetaKey::UserId {
+            self.user_id = Uuid::parse_str(value).unwrap_or_else(|_| Uuid::nil());
+        }
+        Ok(())
     }
 
     /// Move the clock past a stamp pulled from the server, so local changes

@@ -19,12 +19,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 use uuid::Uuid;
 use veldwerk_protocol::{FieldChange, OpKind, Operation};
 
-use crate::schema::{self, Column, Table};
+use crate::schema::{self, Column, ColumnType, Table};
 use crate::{VaultError, hlc, search};
 
 /// One change to one record. Build it with [`Mutation::insert`],
@@ -116,6 +116,10 @@ pub enum AuditAction {
     Delete,
     /// A person looked at a record (a case detail opened).
     View,
+    /// The record left the device without a change to it: retention after
+    /// closing, or the server took it out of scope. Recorded with the nil
+    /// user id (the device did it, not a person).
+    Purge,
 }
 
 impl AuditAction {
@@ -125,6 +129,7 @@ impl AuditAction {
             AuditAction::Update => "update",
             AuditAction::Delete => "delete",
             AuditAction::View => "view",
+            AuditAction::Purge => "purge",
         }
     }
 
@@ -134,6 +139,7 @@ impl AuditAction {
             AuditAction::Update,
             AuditAction::Delete,
             AuditAction::View,
+            AuditAction::Purge,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)
@@ -182,7 +188,7 @@ impl fmt::Debug for Record {
     }
 }
 
-fn kind_name(kind: OpKind) -> &'static str {
+pub(crate) fn kind_name(kind: OpKind) -> &'static str {
     match kind {
         OpKind::Insert => "insert",
         OpKind::Update => "update",
@@ -191,11 +197,11 @@ fn kind_name(kind: OpKind) -> &'static str {
     }
 }
 
-fn to_u64(v: i64) -> Result<u64, VaultError> {
+pub(crate) fn to_u64(v: i64) -> Result<u64, VaultError> {
     u64::try_from(v).map_err(|_| VaultError::Corrupt)
 }
 
-fn timestamp(now: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -273,16 +279,115 @@ pub(crate) fn apply(
     m: Mutation,
     now: DateTime<Utc>,
 ) -> Result<Applied, VaultError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let applied = apply_in(&tx, user_id, m, now)?;
+    tx.commit()?;
+    Ok(applied)
+}
+
+/// Apply every mutation of `batch` in order, in one transaction: each gets
+/// its own outbox operation and audit entry, and either all are committed
+/// or none is.
+pub(crate) fn apply_batch(
+    conn: &mut Connection,
+    user_id: Uuid,
+    batch: Vec<Mutation>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Applied>, VaultError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut applied = Vec::with_capacity(batch.len());
+    for m in batch {
+        applied.push(apply_in(&tx, user_id, m, now)?);
+    }
+    tx.commit()?;
+    Ok(applied)
+}
+
+/// Whether record `id` of `entity` is on the device.
+pub(crate) fn exists(conn: &Connection, table: &Table, id: &str) -> Result<bool, VaultError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", table.sql()))?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Checks that need the database or the acting user: links of a local
+/// change point at records on the device, a record still owned or referred
+/// to is not deleted, and fields only the bureau changes are set only to
+/// what the server accepts from a device.
+fn check_relations(
+    conn: &Connection,
+    table: &'static Table,
+    m: &Mutation,
+    values: &[Checked],
+    user_id: Uuid,
+    id: &str,
+) -> Result<(), VaultError> {
+    let entity = || m.entity.to_owned();
+    for v in values {
+        if let Some(link) = table.links.iter().find(|l| l.column == v.column.name)
+            && let rusqlite::types::Value::Text(target_id) = &v.sql
+        {
+            let target = schema::table(link.target).ok_or(VaultError::Corrupt)?;
+            if !exists(conn, target, target_id)? {
+                return Err(VaultError::MissingLink {
+                    entity: entity(),
+                    column: link.column.to_owned(),
+                });
+            }
+        }
+        if v.column.bureau_only {
+            let fine = match (&v.json, v.column.ty) {
+                (Value::Null, _) => true,
+                (Value::String(s), ColumnType::Id) => *s == user_id.hyphenated().to_string(),
+                (Value::Array(a), ColumnType::Json) => a.is_empty(),
+                _ => false,
+            };
+            if !fine {
+                return Err(VaultError::InvalidMutation {
+                    entity: entity(),
+                    reason: "only the bureau assigns or shares a case",
+                });
+            }
+        }
+    }
+    if m.kind == OpKind::Delete {
+        for (child, link) in schema::links_to(table.entity) {
+            let sql = format!(
+                "SELECT 1 FROM {} WHERE {} = ?1 LIMIT 1",
+                child.sql(),
+                link.column
+            );
+            let used = conn
+                .prepare_cached(&sql)?
+                .query_row([id], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if used {
+                return Err(VaultError::RecordInUse { entity: entity() });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`apply`] inside a transaction the caller commits.
+pub(crate) fn apply_in(
+    tx: &Connection,
+    user_id: Uuid,
+    m: Mutation,
+    now: DateTime<Utc>,
+) -> Result<Applied, VaultError> {
     let (table, values) = validate(&m)?;
     let entity = || m.entity.to_owned();
     let id = m.entity_id.hyphenated().to_string();
     let at = timestamp(now);
 
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: Option<u64> = tx
         .prepare_cached(&format!(
             "SELECT version FROM {} WHERE id = ?1",
-            table.entity
+            table.sql()
         ))?
         .query_row([&id], |r| r.get::<_, i64>(0))
         .optional()?
@@ -301,45 +406,25 @@ pub(crate) fn apply(
         }
         _ => {}
     }
+    check_relations(tx, table, &m, &values, user_id, &id)?;
 
     let version = match m.kind {
         OpKind::Insert | OpKind::Append => {
-            let mut names = vec!["id", "version", "updated_at"];
-            names.extend(values.iter().map(|v| v.column.name));
-            let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!(
-                "INSERT INTO {} ({}) VALUES ({})",
-                table.entity,
-                names.join(", "),
-                placeholders.join(", ")
-            );
-            let mut params: Vec<rusqlite::types::Value> =
-                vec![id.clone().into(), 1i64.into(), at.clone().into()];
-            params.extend(values.iter().map(|v| v.sql.clone()));
-            tx.prepare_cached(&sql)?
-                .execute(rusqlite::params_from_iter(params))?;
+            let names: Vec<&str> = values.iter().map(|v| v.column.name).collect();
+            let params: Vec<rusqlite::types::Value> =
+                values.iter().map(|v| v.sql.clone()).collect();
+            insert_row(tx, table, &id, &at, &names, params)?;
             1
         }
         OpKind::Update => {
-            let sets: Vec<String> = values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| format!("{} = ?{}", v.column.name, i + 3))
-                .collect();
-            let sql = format!(
-                "UPDATE {} SET {}, version = version + 1, updated_at = ?2 WHERE id = ?1",
-                table.entity,
-                sets.join(", ")
-            );
-            let mut params: Vec<rusqlite::types::Value> =
-                vec![id.clone().into(), at.clone().into()];
-            params.extend(values.iter().map(|v| v.sql.clone()));
-            tx.prepare_cached(&sql)?
-                .execute(rusqlite::params_from_iter(params))?;
+            let names: Vec<&str> = values.iter().map(|v| v.column.name).collect();
+            let params: Vec<rusqlite::types::Value> =
+                values.iter().map(|v| v.sql.clone()).collect();
+            update_row(tx, table, &id, &at, &names, params)?;
             current.map_or(1, |v| v + 1)
         }
         OpKind::Delete => {
-            tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.entity))?
+            tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.sql()))?
                 .execute([&id])?;
             0
         }
@@ -347,16 +432,16 @@ pub(crate) fn apply(
 
     if table.searchable() {
         if m.kind == OpKind::Delete {
-            search::unindex(&tx, table.entity, &id)?;
+            search::unindex(tx, table.entity, &id)?;
         } else {
-            search::reindex(&tx, table, &id)?;
+            search::reindex(tx, table, &id)?;
         }
     }
 
     let base_versions = if new_record {
         BTreeMap::new()
     } else {
-        field_versions(&tx, table.entity, &id)?
+        field_versions(tx, table.entity, &id)?
     };
     let changes: BTreeMap<String, FieldChange> = values
         .into_iter()
@@ -372,7 +457,7 @@ pub(crate) fn apply(
         })
         .collect();
     let changes = serde_json::to_string(&changes).map_err(|_| VaultError::Corrupt)?;
-    let stamp = hlc::tick(&tx, hlc::millis(now))?.to_string();
+    let stamp = hlc::tick(tx, hlc::millis(now))?.to_string();
     let op_id = Uuid::now_v7();
     tx.prepare_cached(
         "INSERT INTO outbox (op_id, hlc, entity, entity_id, op, changes, created_at)
@@ -387,15 +472,7 @@ pub(crate) fn apply(
         changes,
         at
     ])?;
-    audit(
-        &tx,
-        user_id,
-        AuditAction::of(m.kind),
-        table.entity,
-        &id,
-        now,
-    )?;
-    tx.commit()?;
+    audit(tx, user_id, AuditAction::of(m.kind), table.entity, &id, now)?;
     Ok(Applied {
         op_id,
         hlc: stamp,
@@ -403,8 +480,64 @@ pub(crate) fn apply(
     })
 }
 
-fn field_versions(
-    tx: &Transaction<'_>,
+/// Insert a new record (version 1) with the named columns.
+pub(crate) fn insert_row(
+    tx: &Connection,
+    table: &Table,
+    id: &str,
+    at: &str,
+    names: &[&str],
+    values: Vec<rusqlite::types::Value>,
+) -> Result<(), VaultError> {
+    let mut all = vec!["id", "version", "updated_at"];
+    all.extend_from_slice(names);
+    let placeholders: Vec<String> = (1..=all.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        table.sql(),
+        all.join(", "),
+        placeholders.join(", ")
+    );
+    let mut params: Vec<rusqlite::types::Value> =
+        vec![id.to_owned().into(), 1i64.into(), at.to_owned().into()];
+    params.extend(values);
+    tx.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(params))?;
+    Ok(())
+}
+
+/// Set the named columns of a record and raise its version by one.
+pub(crate) fn update_row(
+    tx: &Connection,
+    table: &Table,
+    id: &str,
+    at: &str,
+    names: &[&str],
+    values: Vec<rusqlite::types::Value>,
+) -> Result<(), VaultError> {
+    let sets: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| format!("{name} = ?{}", i + 3))
+        .collect();
+    let assignments = if sets.is_empty() {
+        String::new()
+    } else {
+        format!("{}, ", sets.join(", "))
+    };
+    let sql = format!(
+        "UPDATE {} SET {assignments}version = version + 1, updated_at = ?2 WHERE id = ?1",
+        table.sql(),
+    );
+    let mut params: Vec<rusqlite::types::Value> = vec![id.to_owned().into(), at.to_owned().into()];
+    params.extend(values);
+    tx.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(params))?;
+    Ok(())
+}
+
+pub(crate) fn field_versions(
+    tx: &Connection,
     entity: &str,
     id: &str,
 ) -> Result<BTreeMap<String, u64>, VaultError> {
@@ -422,7 +555,7 @@ fn field_versions(
     Ok(out)
 }
 
-fn audit(
+pub(crate) fn audit(
     conn: &Connection,
     user_id: Uuid,
     action: AuditAction,
@@ -473,79 +606,137 @@ pub(crate) fn record(
     entity: &str,
     id: Uuid,
 ) -> Result<Option<Record>, VaultError> {
+    Ok(select_records(conn, entity, Some(id))?.pop())
+}
+
+pub(crate) fn records(conn: &Connection, entity: &str) -> Result<Vec<Record>, VaultError> {
+    select_records(conn, entity, None)
+}
+
+fn select_records(
+    conn: &Connection,
+    entity: &str,
+    id: Option<Uuid>,
+) -> Result<Vec<Record>, VaultError> {
     let table = schema::table(entity).ok_or_else(|| VaultError::UnknownEntity {
         entity: entity.to_owned(),
     })?;
     let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
     let sql = format!(
-        "SELECT version, updated_at, {} FROM {} WHERE id = ?1",
+        "SELECT id, version, updated_at, {} FROM {} WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
         names.join(", "),
-        table.entity
+        table.sql()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let row = stmt
-        .query_row([id.hyphenated().to_string()], |r| {
-            let version: i64 = r.get(0)?;
-            let updated_at: String = r.get(1)?;
-            let mut raw = Vec::with_capacity(table.columns.len());
-            for i in 0..table.columns.len() {
-                raw.push(r.get::<_, rusqlite::types::Value>(i + 2)?);
-            }
-            Ok((version, updated_at, raw))
-        })
-        .optional()?;
-    let Some((version, updated_at, raw)) = row else {
-        return Ok(None);
-    };
-    let mut fields = BTreeMap::new();
-    for (column, value) in table.columns.iter().zip(raw) {
-        fields.insert(
-            column.name.to_owned(),
-            column.ty.to_json(value).ok_or(VaultError::Corrupt)?,
-        );
-    }
-    Ok(Some(Record {
-        entity: table.entity,
-        id,
-        version: to_u64(version)?,
-        updated_at,
-        fields,
-    }))
-}
-
-/// The oldest `limit` outbox operations, in push order (by clock stamp).
-pub(crate) fn outbox(conn: &Connection, limit: usize) -> Result<Vec<Operation>, VaultError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT op_id, hlc, entity, entity_id, op, changes FROM outbox ORDER BY hlc LIMIT ?1",
-    )?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = stmt.query_map([limit], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-        ))
+    let rows = stmt.query_map([id.map(|i| i.hyphenated().to_string())], |r| {
+        let id: String = r.get(0)?;
+        let version: i64 = r.get(1)?;
+        let updated_at: String = r.get(2)?;
+        let mut raw = Vec::with_capacity(table.columns.len());
+        for i in 0..table.columns.len() {
+            raw.push(r.get::<_, rusqlite::types::Value>(i + 3)?);
+        }
+        Ok((id, version, updated_at, raw))
     })?;
-    let mut ops = Vec::new();
+    let mut out = Vec::new();
     for row in rows {
-        let (op_id, hlc, entity, entity_id, op, changes) = row?;
-        let op_id = Uuid::parse_str(&op_id).map_err(|_| VaultError::Corrupt)?;
-        let kind: OpKind =
-            serde_json::from_value(Value::String(op)).map_err(|_| VaultError::Corrupt)?;
-        let changes = serde_json::from_str(&changes).map_err(|_| VaultError::Corrupt)?;
-        ops.push(Operation {
-            op_id,
-            hlc,
-            entity,
-            entity_id,
-            kind,
-            changes,
+        let (id, version, updated_at, raw) = row?;
+        let mut fields = BTreeMap::new();
+        for (column, value) in table.columns.iter().zip(raw) {
+            fields.insert(
+                column.name.to_owned(),
+                column.ty.to_json(value).ok_or(VaultError::Corrupt)?,
+            );
+        }
+        out.push(Record {
+            entity: table.entity,
+            id: Uuid::parse_str(&id).map_err(|_| VaultError::Corrupt)?,
+            version: to_u64(version)?,
+            updated_at,
+            fields,
         });
     }
+    Ok(out)
+}
+
+fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 6]> {
+    Ok([
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ])
+}
+
+fn parse_op(
+    [op_id, hlc, entity, entity_id, op, changes]: [String; 6],
+) -> Result<Operation, VaultError> {
+    let op_id = Uuid::parse_str(&op_id).map_err(|_| VaultError::Corrupt)?;
+    let kind: OpKind =
+        serde_json::from_value(Value::String(op)).map_err(|_| VaultError::Corrupt)?;
+    let changes = serde_json::from_str(&changes).map_err(|_| VaultError::Corrupt)?;
+    Ok(Operation {
+        op_id,
+        hlc,
+        entity,
+        entity_id,
+        kind,
+        changes,
+    })
+}
+
+/// The oldest `limit` operations to push, in push order (by clock stamp):
+/// not those the server rejected, nor those of entities the protocol does
+/// not know yet.
+pub(crate) fn outbox(conn: &Connection, limit: usize) -> Result<Vec<Operation>, VaultError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT op_id, hlc, entity, entity_id, op, changes FROM outbox
+         WHERE {} ORDER BY hlc LIMIT ?1",
+        crate::remote::pushable_filter()
+    ))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map([limit], op_from_row)?;
+    let mut ops = Vec::new();
+    for row in rows {
+        ops.push(parse_op(row?)?);
+    }
     Ok(ops)
+}
+
+/// One operation of the outbox, whatever its state.
+pub(crate) fn outbox_op(conn: &Connection, op_id: &str) -> Result<Option<Operation>, VaultError> {
+    conn.prepare_cached(
+        "SELECT op_id, hlc, entity, entity_id, op, changes FROM outbox WHERE op_id = ?1",
+    )?
+    .query_row([op_id], op_from_row)
+    .optional()?
+    .map(parse_op)
+    .transpose()
+}
+
+/// Append an operation made outside [`apply_in`] (a conflict resolution).
+pub(crate) fn insert_outbox(
+    conn: &Connection,
+    op: &Operation,
+    now: DateTime<Utc>,
+) -> Result<(), VaultError> {
+    let changes = serde_json::to_string(&op.changes).map_err(|_| VaultError::Corrupt)?;
+    conn.prepare_cached(
+        "INSERT INTO outbox (op_id, hlc, entity, entity_id, op, changes, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        op.op_id.hyphenated().to_string(),
+        op.hlc,
+        op.entity,
+        op.entity_id,
+        kind_name(op.kind),
+        changes,
+        timestamp(now)
+    ])?;
+    Ok(())
 }
 
 /// The oldest `limit` audit entries, in the order they were written.
@@ -615,6 +806,15 @@ mod tests {
             .map(|c| search::column_name(*c))
             .collect();
         assert_eq!(names, expected);
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('search_name')")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("columns");
+        let expected: Vec<&str> = search::NAME_COLUMNS
+            .iter()
+            .map(|c| search::column_name(*c))
+            .collect();
+        assert_eq!(names, expected);
     }
 
     #[test]
@@ -624,8 +824,21 @@ mod tests {
         crate::meta::set(&conn, crate::MetaKey::DeviceId, "dev-a")?;
         let id = Uuid::now_v7();
         let user = Uuid::now_v7();
+        let (youth, case) = (Uuid::now_v7(), Uuid::now_v7());
+        let youth_insert = Mutation::insert("youth", youth)
+            .set("voornaam", "Sam")
+            .set("achternaam", "Jansen")
+            .set("geboortedatum", "2012-03-14");
+        apply(&mut conn, user, youth_insert, Utc::now())?;
+        let case_insert = Mutation::insert("case", case)
+            .set("youth_id", youth.to_string())
+            .set("werkproces", "verzuim")
+            .set("status", "open")
+            .set("opened_on", "2026-03-02")
+            .set("care_concern", false);
+        apply(&mut conn, user, case_insert, Utc::now())?;
         let insert = Mutation::insert("task", id)
-            .set("case_id", Uuid::now_v7().to_string())
+            .set("case_id", case.to_string())
             .set("title", "Bel school");
         apply(&mut conn, user, insert, Utc::now())?;
         // What sync records when it pulls the server's state of the record.

@@ -3,7 +3,10 @@
 use std::fs;
 use std::time::{Duration, SystemTime};
 
+use chrono::NaiveDate;
 use uuid::Uuid;
+use veldwerk_domain::{Address, CaseKind, ContactOutcome, PersonName};
+use veldwerk_vault::model::{HomeVisit, NewCase, NewYouth};
 use veldwerk_vault::{Mutation, Vault};
 
 use crate::support::{
@@ -66,6 +69,69 @@ fn a_marker_written_to_the_vault_is_in_no_file_of_the_vault_or_the_temp_folder()
     scan("reopened and locked");
 
     // Nothing that appeared in the system temp folder during the test holds it.
+    let recent = files_under(&std::env::temp_dir(), Some(started));
+    let found = files_containing(&recent, &needles);
+    assert!(found.is_empty(), "marker in temp files {found:?}");
+    Ok(())
+}
+
+#[test]
+fn a_marker_as_a_name_a_note_and_an_address_is_in_no_file_of_the_vault_or_the_temp_folder()
+-> TestResult {
+    let started = SystemTime::now() - Duration::from_secs(2);
+    let f = Fixture::new()?;
+    let name = format!("Vwnaam{}", Uuid::now_v7().simple());
+    let note = format!("Vwnotitie{}", Uuid::now_v7().simple());
+    let street = format!("Vwstraat{}", Uuid::now_v7().simple());
+    let needles: Vec<Vec<u8>> = [&name, &note, &street]
+        .iter()
+        .flat_map(|m| byte_forms(m))
+        .collect();
+    let mut vault = f.create()?;
+    let mut youth = NewYouth::new(
+        PersonName::parse(&name, None, Some("van der"), &format!("{name}Doğan"))?,
+        NaiveDate::from_ymd_opt(2011, 5, 4).ok_or("date")?,
+    );
+    youth.address = Some(Address::parse(
+        &street,
+        "12a",
+        "7412 AB",
+        "Brakelveen",
+        None,
+    )?);
+    let youth_id = vault.youth().add(&youth)?;
+    let case = vault.cases().open(&NewCase::new(
+        youth_id,
+        CaseKind::Verzuim,
+        NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?,
+    ))?;
+    vault.record_home_visit(
+        case,
+        HomeVisit {
+            at: NaiveDate::from_ymd_opt(2026, 3, 2)
+                .and_then(|d| d.and_hms_opt(10, 0, 0))
+                .ok_or("time")?,
+            outcome: ContactOutcome::NotHome,
+            note: Some(format!("Niemand thuis bij {name}, {note}")),
+            card: None,
+            followup: None,
+        },
+    )?;
+    // Stored and searchable (so finding it nowhere on disk means something).
+    assert_eq!(vault.search(&name, 5)?.len(), 2, "the youth and the note");
+    assert_eq!(vault.search(&note, 5)?.len(), 1);
+    assert_eq!(vault.search(&street, 5)?.len(), 1);
+    vault.case_detail(case, NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?)?;
+
+    let scan = |when: &str| {
+        let found = files_containing(&files_under(&f.dir(), None), &needles);
+        assert!(found.is_empty(), "{when}: marker in {found:?}");
+    };
+    scan("open");
+    vault.checkpoint()?;
+    scan("checkpointed");
+    vault.lock()?;
+    scan("locked");
     let recent = files_under(&std::env::temp_dir(), Some(started));
     let found = files_containing(&recent, &needles);
     assert!(found.is_empty(), "marker in temp files {found:?}");

@@ -3,8 +3,11 @@
 
 mod support;
 
+mod caseload;
 mod crash;
+mod demo;
 mod encryption;
 mod search;
+mod sync;
 mod unlock;
 mod write_path;

@@ -1,9 +1,10 @@
 //! Search as you type: diacritics-insensitive, prefix per term, safe input.
 
+use serde_json::json;
 use uuid::Uuid;
 use veldwerk_vault::{Mutation, Vault};
 
-use crate::support::{Fixture, TestResult, new_task, user};
+use crate::support::{Fixture, TestResult, new_task, pulled, user};
 
 fn titles(vault: &Vault, query: &str) -> Result<Vec<String>, veldwerk_vault::VaultError> {
     Ok(vault
@@ -13,33 +14,74 @@ fn titles(vault: &Vault, query: &str) -> Result<Vec<String>, veldwerk_vault::Vau
         .collect())
 }
 
+/// A youth named `name` ("Eva Doğan"), stored as pulled.
+fn youth(vault: &mut Vault, given: &str, family: &str) -> Result<Uuid, Box<dyn std::error::Error>> {
+    let id = Uuid::now_v7();
+    vault.apply_remote(&pulled(
+        "youth",
+        id,
+        json!({"voornaam": given, "achternaam": family, "geboortedatum": "2012-03-14",
+               "straat": "Kerkstraat", "huisnummer": "12a", "postcode": "7412 AB", "plaats": "Brakelveen"}),
+    ))?;
+    Ok(id)
+}
+
 #[test]
 fn search_ignores_diacritics_and_matches_prefixes_as_the_user_types() -> TestResult {
     let f = Fixture::new()?;
     let mut vault = f.create()?;
-    let dogan = Uuid::now_v7();
-    for (id, title) in [
-        (dogan, "Huisbezoek Eva Doğan"),
-        (Uuid::now_v7(), "Bel Zoë de Vries"),
-        (Uuid::now_v7(), "Gesprek met Yıldız"),
-        (Uuid::now_v7(), "Brief naar school"),
-    ] {
-        vault.apply(user(), new_task(id, title))?;
-    }
-    assert_eq!(titles(&vault, "dogan")?, ["Huisbezoek Eva Doğan"]);
-    assert_eq!(titles(&vault, "Doğan")?, ["Huisbezoek Eva Doğan"]);
-    assert_eq!(titles(&vault, "dog")?, ["Huisbezoek Eva Doğan"]);
-    assert_eq!(titles(&vault, "DO")?, ["Huisbezoek Eva Doğan"]);
-    assert_eq!(titles(&vault, "eva dog")?, ["Huisbezoek Eva Doğan"]);
-    assert_eq!(titles(&vault, "zoe")?, ["Bel Zoë de Vries"]);
-    assert_eq!(titles(&vault, "Zoë")?, ["Bel Zoë de Vries"]);
-    assert_eq!(titles(&vault, "yildiz")?, ["Gesprek met Yıldız"]);
+    let dogan = youth(&mut vault, "Eva", "Doğan")?;
+    youth(&mut vault, "Zoë", "de Vries")?;
+    youth(&mut vault, "Yıldız", "Kaya")?;
+    vault.apply(user(), new_task(Uuid::now_v7(), "Brief naar school"))?;
+    assert_eq!(titles(&vault, "dogan")?, ["Eva Doğan"]);
+    assert_eq!(titles(&vault, "Doğan")?, ["Eva Doğan"]);
+    assert_eq!(titles(&vault, "dog")?, ["Eva Doğan"]);
+    assert_eq!(titles(&vault, "DO")?, ["Eva Doğan"]);
+    assert_eq!(
+        titles(&vault, "D")?,
+        ["Zoë de Vries", "Eva Doğan"],
+        "one letter: names, newest first"
+    );
+    assert_eq!(titles(&vault, "eva dog")?, ["Eva Doğan"]);
+    assert_eq!(titles(&vault, "zoe")?, ["Zoë de Vries"]);
+    assert_eq!(titles(&vault, "Zoë")?, ["Zoë de Vries"]);
+    assert_eq!(titles(&vault, "yildiz")?, ["Yıldız Kaya"]);
+    assert_eq!(
+        titles(&vault, "kerkstr")?.len(),
+        3,
+        "addresses are searched"
+    );
+    assert_eq!(titles(&vault, "7412")?.len(), 3, "postcodes too");
     assert!(
         titles(&vault, "eva zoe")?.is_empty(),
         "all terms must match"
     );
     let hit = vault.search("dogan", 5)?.pop().ok_or("no hit")?;
-    assert_eq!((hit.entity.as_str(), hit.entity_id), ("task", dogan));
+    assert_eq!((hit.entity.as_str(), hit.entity_id), ("youth", dogan));
+    Ok(())
+}
+
+#[test]
+fn notes_are_searched_from_three_letters_on_after_names() -> TestResult {
+    let f = Fixture::new()?;
+    let mut vault = f.create()?;
+    vault.apply(user(), new_task(Uuid::now_v7(), "Huisbezoek Eva Doğan"))?;
+    youth(&mut vault, "Eva", "Doğan")?;
+    assert_eq!(
+        titles(&vault, "do")?,
+        ["Eva Doğan"],
+        "two letters: no notes"
+    );
+    assert_eq!(
+        titles(&vault, "dog")?,
+        ["Eva Doğan", "Huisbezoek Eva Doğan"]
+    );
+    assert_eq!(titles(&vault, "huisbez")?, ["Huisbezoek Eva Doğan"]);
+    assert!(
+        titles(&vault, "huisbezoek do")?.is_empty(),
+        "every term needs three letters"
+    );
     Ok(())
 }
 
@@ -95,21 +137,20 @@ fn the_index_follows_updates_and_deletes() -> TestResult {
 fn better_matches_come_first_and_the_limit_holds() -> TestResult {
     let f = Fixture::new()?;
     let mut vault = f.create()?;
-    vault.apply(
-        user(),
-        new_task(
-            Uuid::now_v7(),
-            "Doğan overleg met school over rooster en vervoer",
-        ),
-    )?;
-    vault.apply(user(), new_task(Uuid::now_v7(), "Doğan Doğan"))?;
+    youth(&mut vault, "Doğan", "Doğan")?;
+    youth(&mut vault, "Eva", "Doğan")?;
     for i in 0..30 {
-        vault.apply(user(), new_task(Uuid::now_v7(), &format!("Taak {i}")))?;
+        vault.apply(user(), new_task(Uuid::now_v7(), &format!("Taak Doğan {i}")))?;
     }
+    let found = titles(&vault, "dogan")?;
+    assert_eq!(found.first().map(String::as_str), Some("Doğan Doğan"));
+    assert_eq!(found.get(1).map(String::as_str), Some("Eva Doğan"));
     assert_eq!(
-        titles(&vault, "dogan")?.first().map(String::as_str),
-        Some("Doğan Doğan")
+        found.get(2).map(String::as_str),
+        Some("Taak Doğan 29"),
+        "then notes, newest first"
     );
     assert_eq!(vault.search("taak", 7)?.len(), 7);
+    assert_eq!(vault.search("dogan", 5)?.len(), 5);
     Ok(())
 }

@@ -9,9 +9,11 @@ use std::time::SystemTime;
 
 use age::secrecy::ExposeSecret;
 use chrono::{DateTime, TimeZone, Utc};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 use uuid::Uuid;
+use veldwerk_protocol::{FieldState, RecordChange};
 use veldwerk_vault::{Mutation, Passphrase, Vault, VaultOptions};
 
 pub type TestResult = Result<(), Box<dyn Error>>;
@@ -62,7 +64,16 @@ impl Fixture {
         self.office.to_string().expose_secret().to_owned()
     }
 
+    /// A new vault holding the test case ([`case_id`]) and its youth, as
+    /// pulled from the server: no outbox operation, no audit entry.
     pub fn create(&self) -> Result<Vault, Box<dyn Error>> {
+        let mut vault = self.create_empty()?;
+        seed_test_case(&mut vault)?;
+        Ok(vault)
+    }
+
+    /// A new vault with nothing in it.
+    pub fn create_empty(&self) -> Result<Vault, Box<dyn Error>> {
         Ok(Vault::create_with(
             &self.dir(),
             &passphrase(),
@@ -82,6 +93,51 @@ pub fn user() -> Uuid {
 
 pub fn case_id() -> Uuid {
     Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0c01)
+}
+
+pub fn youth_id() -> Uuid {
+    Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0e01)
+}
+
+/// A record as a pull brings it: every field at version 1.
+pub fn pulled(entity: &str, id: Uuid, fields: serde_json::Value) -> RecordChange {
+    let fields = fields
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                FieldState {
+                    value: v.clone(),
+                    version: 1,
+                },
+            )
+        })
+        .collect();
+    RecordChange {
+        server_seq: 1,
+        entity: entity.to_owned(),
+        entity_id: id.to_string(),
+        fields,
+        deleted: false,
+    }
+}
+
+/// The youth and case the test tasks belong to, stored as pulled.
+pub fn seed_test_case(vault: &mut Vault) -> Result<(), Box<dyn Error>> {
+    vault.apply_remote(&pulled(
+        "youth",
+        youth_id(),
+        json!({"voornaam": "Sam", "achternaam": "Testpersoon", "geboortedatum": "2011-05-04"}),
+    ))?;
+    vault.apply_remote(&pulled(
+        "case",
+        case_id(),
+        json!({"youth_id": youth_id().to_string(), "werkproces": "verzuim", "status": "open",
+               "opened_on": "2026-02-02", "shared_with": []}),
+    ))?;
+    Ok(())
 }
 
 /// A new task with `title` for the test case.

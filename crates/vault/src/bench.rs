@@ -1,0 +1,360 @@
+//! The vault's benchmark, run by `veldwerk-cli bench vault` for
+//! `cargo xtask bench`: the figures the issue sets targets for, each
+//! measured on an encrypted vault and, in the same run, on the same schema
+//! and code over a database without a key as the baseline.
+//!
+//! The baseline: SQLCipher without `PRAGMA key` is plain SQLite (same
+//! library, same settings: WAL, `synchronous = FULL`, memory temp store), so
+//! value / baseline is the cost of encryption. The unkeyed database exists
+//! only here, only in the caller's work folder, and only ever holds the
+//! synthetic demo caseload; the crate has no other way to make one.
+//!
+//! Workload, on a [`crate::demo`] caseload (2,000 youth make about 3,000
+//! cases and 30,000 contact moments):
+//! - key derivation: unwrapping the database key with the passphrase at
+//!   the app's scrypt work factor (median);
+//! - open an unlocked vault and show the caseload list: open the database
+//!   with the key already unwrapped, check migrations, list every case with
+//!   youth name, due tasks and legal status (median of cold-connection runs);
+//! - search as you type: every prefix of 40 names, letter by letter (p95);
+//! - case detail with timeline, its view audited (p95 over 200 cases);
+//! - record a home visit, committed with its follow-up task, outbox and
+//!   audit (p95 over 100 visits; every commit is fsynced).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, NaiveTime};
+use uuid::Uuid;
+use veldwerk_domain::ContactOutcome;
+
+use crate::demo::{self, DemoOptions};
+use crate::files::{DATABASE_FILE, PASSPHRASE_KEY_FILE};
+use crate::keys::{self, DEFAULT_WORK_FACTOR, Unwrap};
+use crate::model::{CaseloadQuery, HomeVisit};
+use crate::secret::{DatabaseKey, Passphrase};
+use crate::{Vault, VaultError, VaultOptions};
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct BenchOptions {
+    pub youth: usize,
+    pub seed: u64,
+    /// The day the caseload is "now".
+    pub today: NaiveDate,
+}
+
+/// One figure of the report (`BENCH {...}` on the CLI's stdout).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Figure {
+    pub name: String,
+    pub value: f64,
+    pub unit: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<&'static str>,
+}
+
+/// Durations in milliseconds.
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The `q` quantile (0..=1) of `samples`, nearest rank.
+pub fn quantile(samples: &[Duration], q: f64) -> Duration {
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+fn time<T>(f: impl FnOnce() -> Result<T, VaultError>) -> Result<(Duration, T), VaultError> {
+    let start = Instant::now();
+    let value = f()?;
+    Ok((start.elapsed(), value))
+}
+
+/// Which database a measurement runs on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Db {
+    Encrypted,
+    Plain,
+}
+
+struct Setup<'a> {
+    encrypted: &'a Path,
+    plain: &'a Path,
+    key: Vec<u8>,
+}
+
+impl Setup<'_> {
+    fn open(&self, db: Db) -> Result<Vault, VaultError> {
+        match db {
+            Db::Encrypted => {
+                let key = DatabaseKey::from_bytes(&self.key).ok_or(VaultError::Corrupt)?;
+                Vault::open_with_key(self.encrypted, key, VaultOptions::default())
+            }
+            Db::Plain => Vault::open_plain_for_bench(self.plain, false),
+        }
+    }
+}
+
+/// Run the workload in `work_dir` (a fresh, private folder the caller
+/// removes afterwards), calling `progress` with a line of text now and then
+/// and `report` with each figure as it is measured.
+pub fn run(
+    work_dir: &Path,
+    options: &BenchOptions,
+    mut progress: impl FnMut(&str),
+    mut report: impl FnMut(&Figure),
+) -> Result<Vec<Figure>, VaultError> {
+    let encrypted_dir = work_dir.join("encrypted");
+    let plain_dir = work_dir.join("plain");
+    let passphrase = Passphrase::new("bench paard batterij nietje");
+    let recipient = age::x25519::Identity::generate().to_public().to_string();
+    let demo_options = DemoOptions {
+        youth: options.youth,
+        seed: options.seed,
+        today: options.today,
+    };
+    let mut figures = Vec::new();
+    let mut emit = |f: Figure| {
+        report(&f);
+        figures.push(f);
+    };
+
+    progress("creating the encrypted vault (scrypt at the app's work factor)");
+    let mut vault = Vault::create_with(
+        &encrypted_dir,
+        &passphrase,
+        &recipient,
+        VaultOptions {
+            work_factor: DEFAULT_WORK_FACTOR,
+            ..VaultOptions::default()
+        },
+    )?;
+    let (generate_encrypted, summary) = time(|| demo::generate(&mut vault, &demo_options))?;
+    vault.checkpoint()?;
+    vault.lock()?;
+    progress(&format!(
+        "demo caseload: {} youth, {} cases, {} contact moments, {} records in all",
+        summary.youth,
+        summary.cases,
+        summary.contact_moments,
+        summary.total()
+    ));
+    let mut plain = Vault::open_plain_for_bench(&plain_dir, true)?;
+    let (generate_plain, _) = time(|| demo::generate(&mut plain, &demo_options))?;
+    plain.checkpoint()?;
+    plain.lock()?;
+    emit(Figure {
+        name: "vault: generate the demo caseload (write path, batches)".into(),
+        value: ms(generate_encrypted),
+        unit: "ms",
+        baseline: Some(ms(generate_plain)),
+        target: None,
+    });
+
+    // Key derivation: what unlocking costs before the database is touched.
+    let wrapped = std::fs::read(encrypted_dir.join(PASSPHRASE_KEY_FILE)).map_err(|source| {
+        VaultError::Io {
+            file: PASSPHRASE_KEY_FILE,
+            source,
+        }
+    })?;
+    let mut kdf = Vec::new();
+    let mut key = Vec::new();
+    for _ in 0..3 {
+        let (d, k) = time(
+            || match keys::unwrap_with_passphrase(&wrapped, &passphrase) {
+                Ok(k) => Ok(k),
+                Err(Unwrap::WrongSecret) => Err(VaultError::WrongPassphrase),
+                Err(Unwrap::Damaged(source)) => Err(VaultError::KeyFile {
+                    file: PASSPHRASE_KEY_FILE,
+                    source,
+                }),
+            },
+        )?;
+        kdf.push(d);
+        key = k.as_bytes().to_vec();
+    }
+    emit(Figure {
+        name: format!("vault: key derivation (scrypt, log2 N = {DEFAULT_WORK_FACTOR})"),
+        value: ms(quantile(&kdf, 0.5)),
+        unit: "ms",
+        baseline: None,
+        target: Some("300-1000 ms"),
+    });
+    let setup = Setup {
+        encrypted: &encrypted_dir,
+        plain: &plain_dir,
+        key,
+    };
+
+    // Open an unlocked vault and show the caseload list.
+    let open = |db: Db| -> Result<(Duration, usize), VaultError> {
+        let mut samples = Vec::new();
+        let mut rows = 0;
+        for _ in 0..15 {
+            let (d, n) = time(|| {
+                let vault = setup.open(db)?;
+                let list = vault.caseload(&CaseloadQuery::default(), options.today)?;
+                Ok(list.len())
+            })?;
+            samples.push(d);
+            rows = n;
+        }
+        Ok((quantile(&samples, 0.5), rows))
+    };
+    let (open_encrypted, rows) = open(Db::Encrypted)?;
+    let (open_plain, _) = open(Db::Plain)?;
+    emit(Figure {
+        name: format!("vault: open unlocked + caseload list ({rows} cases), median"),
+        value: ms(open_encrypted),
+        unit: "ms",
+        baseline: Some(ms(open_plain)),
+        target: Some("< 50 ms"),
+    });
+
+    let mut encrypted = setup.open(Db::Encrypted)?;
+    let mut plain = setup.open(Db::Plain)?;
+
+    // Search as you type: names from the caseload, letter by letter.
+    let names: Vec<String> = encrypted
+        .conn
+        .prepare("SELECT achternaam, voornaam FROM youth ORDER BY id LIMIT 20")?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flat_map(|(a, v)| [a, v])
+        .collect();
+    let search = |vault: &Vault| -> Result<Vec<Duration>, VaultError> {
+        let mut samples = Vec::new();
+        for name in &names {
+            let chars: Vec<char> = name.chars().collect();
+            for n in 1..=chars.len() {
+                let typed: String = chars[..n].iter().collect();
+                let (d, _) = time(|| vault.search(&typed, 20))?;
+                samples.push(d);
+            }
+        }
+        Ok(samples)
+    };
+    let typed_encrypted = search(&encrypted)?;
+    let typed_plain = search(&plain)?;
+    emit(Figure {
+        name: format!(
+            "vault: search as you type, p95 ({} keystrokes)",
+            typed_encrypted.len()
+        ),
+        value: ms(quantile(&typed_encrypted, 0.95)),
+        unit: "ms",
+        baseline: Some(ms(quantile(&typed_plain, 0.95))),
+        target: Some("< 10 ms"),
+    });
+
+    // Case detail with timeline, audited as a view.
+    let case_ids: Vec<Uuid> = encrypted
+        .caseload(&CaseloadQuery::default(), options.today)?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let step = (case_ids.len() / 200).max(1);
+    let sample_ids: Vec<Uuid> = case_ids.iter().step_by(step).take(200).copied().collect();
+    let detail = |vault: &mut Vault| -> Result<Vec<Duration>, VaultError> {
+        let mut samples = Vec::new();
+        for id in &sample_ids {
+            let (d, _) = time(|| vault.case_detail(*id, options.today))?;
+            samples.push(d);
+        }
+        Ok(samples)
+    };
+    let detail_encrypted = detail(&mut encrypted)?;
+    let detail_plain = detail(&mut plain)?;
+    emit(Figure {
+        name: "vault: case detail with timeline (view audited), p95".into(),
+        value: ms(quantile(&detail_encrypted, 0.95)),
+        unit: "ms",
+        baseline: Some(ms(quantile(&detail_plain, 0.95))),
+        target: Some("< 5 ms"),
+    });
+
+    // Record a home visit: contact moment + follow-up task, committed.
+    let open_cases: Vec<Uuid> = encrypted
+        .caseload(
+            &CaseloadQuery {
+                status: Some(veldwerk_domain::CaseStatus::Open),
+                ..CaseloadQuery::default()
+            },
+            options.today,
+        )?
+        .into_iter()
+        .map(|c| c.id)
+        .take(100)
+        .collect();
+    let at = options
+        .today
+        .and_time(NaiveTime::from_hms_opt(10, 30, 0).unwrap_or(NaiveTime::MIN));
+    let visit = |vault: &mut Vault| -> Result<Vec<Duration>, VaultError> {
+        let mut samples = Vec::new();
+        for id in &open_cases {
+            let (d, _) = time(|| {
+                vault.record_home_visit(
+                    *id,
+                    HomeVisit {
+                        at,
+                        outcome: ContactOutcome::NotHome,
+                        note: Some("Niemand thuis, kaartje in de bus gedaan.".into()),
+                        card: None,
+                        followup: None,
+                    },
+                )
+            })?;
+            samples.push(d);
+        }
+        Ok(samples)
+    };
+    let visit_encrypted = visit(&mut encrypted)?;
+    let visit_plain = visit(&mut plain)?;
+    emit(Figure {
+        name: "vault: record a home visit (+ task, outbox, audit; fsync), p95".into(),
+        value: ms(quantile(&visit_encrypted, 0.95)),
+        unit: "ms",
+        baseline: Some(ms(quantile(&visit_plain, 0.95))),
+        target: Some("< 5 ms"),
+    });
+    emit(Figure {
+        name: "vault: record a home visit, median".into(),
+        value: ms(quantile(&visit_encrypted, 0.5)),
+        unit: "ms",
+        baseline: Some(ms(quantile(&visit_plain, 0.5))),
+        target: None,
+    });
+    encrypted.lock()?;
+    plain.lock()?;
+    let size = |dir: &Path| std::fs::metadata(dir.join(DATABASE_FILE)).map_or(0, |m| m.len());
+    progress(&format!(
+        "database size: {} MB encrypted, {} MB plain",
+        size(&encrypted_dir) / 1_000_000,
+        size(&plain_dir) / 1_000_000
+    ));
+    Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_use_the_nearest_rank() {
+        let samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(quantile(&samples, 0.95), Duration::from_millis(95));
+        assert_eq!(quantile(&samples, 0.5), Duration::from_millis(50));
+        assert_eq!(quantile(&samples[..1], 0.95), Duration::from_millis(1));
+        assert_eq!(quantile(&[], 0.95), Duration::ZERO);
+    }
+}
