@@ -1,0 +1,289 @@
+//! QR codes as small SVG files for the templates.
+//!
+//! Error correction level M (15 %): a response URL stays at version 4
+//! (33 modules), so at the 24 mm the letters use a module is over 0.7 mm,
+//! easy for any phone camera. The SVG is one path of horizontal runs, cheap
+//! for the typesetter to parse 500 times in a batch. It has no quiet zone:
+//! the templates leave white space of at least four modules around it.
+//!
+//! The mask is chosen here rather than by `qrcode`'s `apply_best_mask`: that
+//! one spends about 0.6 ms per code scoring the eight masks, which is most of
+//! the time of a 500-letter batch outside Typst. [`penalty`] scores a mask by
+//! the four rules of ISO/IEC 18004 (§ 7.8.3) on a flat array in microseconds;
+//! any mask gives a valid code, the lowest score the easiest one to read.
+
+use std::fmt::Write;
+
+use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::{Color, EcLevel};
+
+use crate::error::PrintError;
+
+const MASKS: [MaskPattern; 8] = [
+    MaskPattern::Checkerboard,
+    MaskPattern::HorizontalLines,
+    MaskPattern::VerticalLines,
+    MaskPattern::DiagonalLines,
+    MaskPattern::LargeCheckerboard,
+    MaskPattern::Fields,
+    MaskPattern::Diamonds,
+    MaskPattern::Meadow,
+];
+
+/// The modules of the QR code for `data`, row by row, and the width.
+pub fn modules(data: &str) -> Result<(Vec<bool>, usize), PrintError> {
+    let qr_error = |e: qrcode::types::QrError| PrintError::Qr(e.to_string());
+    let bits = qrcode::bits::encode_auto(data.as_bytes(), EcLevel::M).map_err(qr_error)?;
+    let version = bits.version();
+    let (codewords, ec) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M)
+        .map_err(qr_error)?;
+    let mut canvas = Canvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&codewords, &ec);
+    if usize::try_from(version.width()).unwrap_or(usize::MAX) > MAX_WIDTH {
+        // Far longer than any response URL: let the crate choose, slowly.
+        let dark: Vec<bool> = canvas
+            .apply_best_mask()
+            .into_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
+        let width = dark.len().isqrt();
+        return Ok((dark, width));
+    }
+    let best = MASKS
+        .iter()
+        .map(|&mask| {
+            let mut masked = canvas.clone();
+            masked.apply_mask(mask);
+            let dark: Vec<bool> = masked
+                .into_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect();
+            let width = dark.len().isqrt();
+            (penalty(&dark, width), dark, width)
+        })
+        .min_by_key(|(score, _, _)| *score)
+        .ok_or_else(|| PrintError::Qr("no mask".into()))?;
+    Ok((best.1, best.2))
+}
+
+/// An SVG of the QR code for `data`, in black on transparent.
+pub fn svg(data: &str) -> Result<String, PrintError> {
+    let (dark, width) = modules(data)?;
+    let mut path = String::with_capacity(width * width);
+    for (y, row) in dark.chunks(width).enumerate() {
+        let mut x = 0;
+        while x < width {
+            if row[x] {
+                let start = x;
+                while x < width && row[x] {
+                    x += 1;
+                }
+                // Writing to a String cannot fail.
+                let _ = write!(path, "M{start} {y}h{}v1h-{}z", x - start, x - start);
+            } else {
+                x += 1;
+            }
+        }
+    }
+    Ok(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {width}" shape-rendering="crispEdges"><path fill="#000" d="{path}"/></svg>"##
+    ))
+}
+
+/// The widest symbol [`penalty`] handles: a line plus four quiet modules on
+/// each side fits in a `u128` (version 26; a response URL needs version 4).
+const MAX_WIDTH: usize = 120;
+
+/// The mask penalty of ISO/IEC 18004 § 7.8.3.1 for a square symbol of at
+/// most [`MAX_WIDTH`] modules, on bit sets (bit `i` of a line is module `i`).
+fn penalty(dark: &[bool], width: usize) -> u32 {
+    debug_assert!(width <= MAX_WIDTH && dark.len() == width * width);
+    let mut rows = vec![0u128; width];
+    let mut columns = vec![0u128; width];
+    for (i, &d) in dark.iter().enumerate() {
+        if d {
+            let (y, x) = (i / width, i % width);
+            rows[y] |= 1 << x;
+            columns[x] |= 1 << y;
+        }
+    }
+    let run_penalty = |run: usize| if run >= 5 { 3 + (run - 5) } else { 0 };
+    let mut score = 0usize;
+    for &line in rows.iter().chain(&columns) {
+        // N1: 3 + (run - 5) for every run of five or more of one colour. A
+        // set bit in `changes` marks the last module of a run.
+        let mut changes = (line ^ (line >> 1)) & ((1u128 << (width - 1)) - 1);
+        let mut start = 0;
+        while changes != 0 {
+            let end = changes.trailing_zeros() as usize;
+            score += run_penalty(end + 1 - start);
+            start = end + 1;
+            changes &= changes - 1;
+        }
+        score += run_penalty(width - start);
+        // N3: 40 for 1:1:3:1:1 (dark-light-dark-dark-dark-light-dark) with
+        // four light modules before or after it; outside the symbol is light.
+        const CORE: u128 = 0b101_1101;
+        let padded = line << 4;
+        for p in 4..(4 + width).saturating_sub(6) {
+            if (padded >> p) & 0x7f == CORE {
+                let light_before = (padded >> (p - 4)) & 0xf == 0;
+                let light_after = (padded >> (p + 7)) & 0xf == 0;
+                if light_before || light_after {
+                    score += 40;
+                }
+            }
+        }
+    }
+    // N2: 3 for every 2 x 2 block of one colour.
+    let pairs = (1u128 << width.saturating_sub(1)) - 1;
+    for pair in rows.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let blocks = !(a ^ b) & !(a ^ (a >> 1)) & !(b ^ (b >> 1)) & pairs;
+        score += 3 * blocks.count_ones() as usize;
+    }
+    // N4: 10 for every full 5 % that the dark share differs from 50 %.
+    let dark_count = dark.iter().filter(|&&d| d).count();
+    let percent = dark_count * 100 / dark.len().max(1);
+    score += 10 * (percent.abs_diff(50) / 5);
+    u32::try_from(score).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_response_url_gives_a_version_four_svg() -> Result<(), PrintError> {
+        let svg = svg("https://reactie.voorbeeld.nl/r/ABCDEFGHIJKLMNOPQRST")?;
+        assert!(
+            svg.starts_with("<svg") && svg.contains("viewBox=\"0 0 33 33\""),
+            "{svg}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_chosen_mask_scores_no_worse_than_the_crates_own_choice() -> Result<(), PrintError> {
+        let data = "https://reactie.voorbeeld.nl/r/KLMNOPQRSTUVWXYZ2345";
+        let (ours, width) = modules(data)?;
+        let theirs: Vec<bool> = qrcode::QrCode::with_error_correction_level(data, EcLevel::M)
+            .map_err(|e| PrintError::Qr(e.to_string()))?
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
+        assert!(penalty(&ours, width) <= penalty(&theirs, width));
+        Ok(())
+    }
+
+    /// The straightforward penalty, module by module: the reference.
+    fn penalty_reference(dark: &[bool], width: usize) -> u32 {
+        // Every row and every column as a line of 0/1 with four light modules
+        // (the quiet zone) on both sides, so the finder rule can look past the edge.
+        const PAD: usize = 4;
+        let mut line = vec![0u8; width + 2 * PAD];
+        let mut score = 0usize;
+        for index in 0..width {
+            for horizontal in [true, false] {
+                for i in 0..width {
+                    let module = if horizontal {
+                        dark[index * width + i]
+                    } else {
+                        dark[i * width + index]
+                    };
+                    line[PAD + i] = u8::from(module);
+                }
+                let modules = &line[PAD..PAD + width];
+                // N1: 3 + (run - 5) for every run of five or more of one colour.
+                let mut run = 1;
+                for i in 1..=width {
+                    if i < width && modules[i] == modules[i - 1] {
+                        run += 1;
+                    } else {
+                        if run >= 5 {
+                            score += 3 + (run - 5);
+                        }
+                        run = 1;
+                    }
+                }
+                // N3: 40 for 1:1:3:1:1 (dark-light-dark-dark-dark-light-dark)
+                // with four light modules before or after it. Compared module by
+                // module so most positions are rejected after one or two looks.
+                const CORE: [u8; 7] = [1, 0, 1, 1, 1, 0, 1];
+                for p in PAD..PAD + width.saturating_sub(6) {
+                    if CORE.iter().enumerate().all(|(k, &c)| line[p + k] == c) {
+                        let light_before = line[p - PAD..p].iter().all(|&m| m == 0);
+                        let light_after = line[p + 7..p + 7 + PAD].iter().all(|&m| m == 0);
+                        if light_before || light_after {
+                            score += 40;
+                        }
+                    }
+                }
+            }
+        }
+        // N2: 3 for every 2 x 2 block of one colour.
+        for y in 0..width.saturating_sub(1) {
+            let (top, bottom) = (
+                &dark[y * width..(y + 1) * width],
+                &dark[(y + 1) * width..(y + 2) * width],
+            );
+            for x in 0..width - 1 {
+                let c = top[x];
+                if top[x + 1] == c && bottom[x] == c && bottom[x + 1] == c {
+                    score += 3;
+                }
+            }
+        }
+        // N4: 10 for every full 5 % that the dark share differs from 50 %.
+        let dark_count = dark.iter().filter(|&&d| d).count();
+        let percent = dark_count * 100 / dark.len().max(1);
+        score += 10 * (percent.abs_diff(50) / 5);
+        u32::try_from(score).unwrap_or(u32::MAX)
+    }
+
+    #[test]
+    fn the_bit_set_penalty_agrees_with_the_reference_on_random_symbols() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for width in [21, 25, 33, 37, 57, 120] {
+            for _ in 0..20 {
+                let dark: Vec<bool> = (0..width * width)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        state.is_multiple_of(3)
+                    })
+                    .collect();
+                assert_eq!(
+                    penalty(&dark, width),
+                    penalty_reference(&dark, width),
+                    "width {width}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn penalty_counts_runs_blocks_finder_patterns_and_balance() {
+        // A 5 x 5 all-light square: every row and column is one run of five
+        // (10 x 3), 16 blocks (16 x 3), 0 % dark (10 x 10).
+        assert_eq!(penalty(&[false; 25], 5), 30 + 48 + 100);
+        // A row holding the finder pattern 1011101 followed by four light
+        // modules; checked on a 11 x 11 symbol with otherwise light modules.
+        let mut dark = vec![false; 121];
+        for (i, d) in [true, false, true, true, true, false, true]
+            .iter()
+            .enumerate()
+        {
+            dark[i] = *d;
+        }
+        let with = penalty(&dark, 11);
+        dark[0] = false;
+        let without = penalty(&dark, 11);
+        assert!(with >= without + 40 - 10, "{with} vs {without}");
+    }
+}
