@@ -12,6 +12,7 @@
 
 mod bench;
 mod cmd;
+mod dev;
 mod e2e;
 mod setup;
 mod tasks;

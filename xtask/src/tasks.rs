@@ -1,19 +1,31 @@
 //! The tasks behind `cargo xtask run | test | e2e | bindings`.
 
 use crate::cmd::{self, Timings};
+use crate::dev;
 use crate::e2e;
 use crate::setup::{self, Purpose};
 use anyhow::{Result, bail};
 use std::path::Path;
 use std::process::Command;
 
-/// Builds the UI and the app, then starts the app.
+/// Builds the UI and the app, prepares the local demo environment
+/// (`target/dev/`), then starts the app on it.
 pub fn run(root: &Path) -> Result<()> {
     setup::all(root, Purpose::Run)?;
     cmd::step("Building the UI");
     build_ui(root)?;
-    cmd::step("Building the app");
-    cmd::run(cmd::cargo().args(["build", "--package", "veldwerk-app"]))?;
+    cmd::step("Building the app, the server and the device tool");
+    cmd::run(cmd::cargo().args([
+        "build",
+        "--package",
+        "veldwerk-app",
+        "--package",
+        "veldwerk-server",
+        "--package",
+        "veldwerk-cli",
+    ]))?;
+    cmd::step("Preparing the demo environment");
+    let env = dev::prepare(root)?;
     if cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
@@ -28,7 +40,7 @@ pub fn run(root: &Path) -> Result<()> {
     let app = root
         .join("target/debug")
         .join(format!("veldwerk{}", std::env::consts::EXE_SUFFIX));
-    cmd::run(&mut Command::new(app))
+    cmd::run(Command::new(app).env("VELDWERK_DATA_DIR", &env.data_dir))
 }
 
 /// Every check CI runs, in an order that fails fast on cheap checks.
