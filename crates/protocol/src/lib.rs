@@ -64,6 +64,7 @@ pub mod enroll;
 pub mod entities;
 pub mod error;
 pub mod hlc;
+pub mod response;
 pub mod sync;
 
 pub use digest::OpDigest;
@@ -72,6 +73,7 @@ pub use enroll::{
 };
 pub use error::{ErrorBody, ErrorCode};
 pub use hlc::Hlc;
+pub use response::{LinkError, ResponseLink, ResponseToken, ShortCode};
 pub use sync::{
     ChangeAuthor, Conflict, ConflictResolution, EntityRef, FieldChange, FieldState, OpKind,
     OpResult, OpStatus, Operation, PullRequest, PullResponse, PushRequest, PushResponse,
@@ -97,4 +99,10 @@ pub mod paths {
     pub const PUSH: &str = "/v1/sync/push";
     pub const PULL: &str = "/v1/sync/pull";
     pub const CHECK: &str = "/v1/sync/check";
+    /// The response form: `GET` asks for the short code, `POST` looks it up.
+    pub const RESPONSE_ENTRY: &str = "/r";
+    /// The form for one token (the URL in the QR code is `/r/<TOKEN>`).
+    pub const RESPONSE_FORM: &str = "/r/{token}";
+    /// The form's one stylesheet.
+    pub const RESPONSE_CSS: &str = "/r/static/form.css";
 }

@@ -91,10 +91,13 @@ pub async fn serve(
             tls::serve(listener, acceptor, app, shutdown).await;
             Ok(())
         }
-        None => axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(ServerError::from),
+        None => axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::from),
     };
     sweeper.abort();
     result

@@ -73,15 +73,18 @@ pub async fn serve(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _peer)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(e) => {
                         tracing::warn!(error = %e, "accept failed");
                         continue;
                     }
                 };
                 let acceptor = acceptor.clone();
-                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let service = hyper_util::service::TowerToHyperService::new(
+                    // The response form's per-address rate limit reads it.
+                    app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer))),
+                );
                 let watcher = graceful.watcher();
                 tokio::spawn(async move {
                     let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await

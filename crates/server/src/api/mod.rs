@@ -7,6 +7,7 @@
 //! threads that all wait for the one writer connection.
 
 mod error;
+mod form;
 mod wire;
 
 use std::sync::Arc;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub clock: Clock,
     pub limits: Limits,
     gate: Arc<Semaphore>,
+    /// The response form's CSRF secret and rate limits.
+    form: Arc<form::FormGuard>,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             clock,
             limits,
             gate,
+            form: Arc::new(form::FormGuard::new()),
         }
     }
 
@@ -125,6 +129,11 @@ fn routes() -> Routes {
     .add(Method::POST, paths::PUSH, push)
     .add(Method::POST, paths::PULL, pull)
     .add(Method::POST, paths::CHECK, check)
+    .add(Method::GET, paths::RESPONSE_ENTRY, form::entry_get)
+    .add(Method::POST, paths::RESPONSE_ENTRY, form::entry_post)
+    .add(Method::GET, paths::RESPONSE_FORM, form::form_get)
+    .add(Method::POST, paths::RESPONSE_FORM, form::form_post)
+    .add(Method::GET, paths::RESPONSE_CSS, form::stylesheet)
 }
 
 /// Every route the router serves.

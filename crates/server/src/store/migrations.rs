@@ -10,11 +10,18 @@ use sha2::{Digest, Sha256};
 use super::{Result, StoreError};
 
 /// (version, name, SQL). Add new ones at the end; never edit an applied one.
-const MIGRATIONS: &[(u32, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../../../migrations/server/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../../../migrations/server/0001_initial.sql"),
+    ),
+    (
+        2,
+        "response_links",
+        include_str!("../../../../migrations/server/0002_response_links.sql"),
+    ),
+];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
     conn.execute_batch(

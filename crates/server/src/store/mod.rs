@@ -16,6 +16,7 @@
 mod admin;
 mod import;
 mod migrations;
+pub mod response;
 mod sync;
 
 use std::path::{Path, PathBuf};

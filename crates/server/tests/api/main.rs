@@ -6,6 +6,7 @@ mod enrollment;
 mod errors;
 mod import;
 mod openapi;
+mod response_form;
 mod support;
 mod sync;
 mod tls;
