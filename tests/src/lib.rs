@@ -1,10 +1,17 @@
 //! Support for Veldwerk's end-to-end tests: starting real binaries, driving the
 //! real app through WebDriver, and collecting artifacts under `target/`.
 //!
+//! - [`server`]: the real `veldwerk-server` binary, its admin CLI and `serve`.
+//! - [`proxy`]: a TCP proxy that counts bytes and cuts, holds or refuses
+//!   connections.
+//! - [`webdriver`]: the WebDriver client for the real app.
+//!
 //! The WebDriver client is deliberately small: the W3C protocol is a handful
 //! of JSON requests, and the tests need only sessions, elements, text and
 //! screenshots.
 
+pub mod proxy;
+pub mod server;
 pub mod webdriver;
 
 use anyhow::{Context, Result};

@@ -21,19 +21,34 @@ struct Suite {
     args: &'static [&'static str],
 }
 
+/// Packages the suites need built beside them: the sync benchmark starts the
+/// release `veldwerk-server` found next to itself.
+const ALSO_BUILD: &[&str] = &["veldwerk-server"];
+
 /// The benchmark suites, in order.
-const SUITES: &[Suite] = &[Suite {
-    package: "veldwerk-cli",
-    binary: "veldwerk-cli",
-    args: &["bench", "vault"],
-}];
+const SUITES: &[Suite] = &[
+    Suite {
+        package: "veldwerk-cli",
+        binary: "veldwerk-cli",
+        args: &["bench", "vault"],
+    },
+    Suite {
+        package: "veldwerk-e2e",
+        binary: "veldwerk-bench-sync",
+        args: &[],
+    },
+];
 
 pub fn run(root: &Path) -> Result<()> {
     cmd::step("Building the benchmark programs (release)");
     let mut build = cmd::cargo();
     build.args(["build", "--locked", "--release"]);
-    for suite in SUITES {
-        build.args(["--package", suite.package]);
+    for package in SUITES
+        .iter()
+        .map(|suite| suite.package)
+        .chain(ALSO_BUILD.iter().copied())
+    {
+        build.args(["--package", package]);
     }
     cmd::run(&mut build)?;
     let mut entries = Vec::new();

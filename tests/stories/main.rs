@@ -1,0 +1,10 @@
+//! Stories of issue 4 ("the central server and sync"), each across the real
+//! `veldwerk-server` binary on a loopback port and real devices: vaults in
+//! temp dirs driven by `veldwerk-sync`. The binary must be built
+//! (`cargo test --workspace` does; otherwise `cargo build -p veldwerk-server`).
+
+mod bad_network;
+mod bad_requests;
+mod offline_work;
+mod scope;
+mod support;
