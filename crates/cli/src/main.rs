@@ -9,6 +9,7 @@
 //! code 1, before the vault is opened, so nothing is written.
 
 mod input;
+mod sync_cmd;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -107,6 +108,21 @@ enum Command {
         #[arg(long, value_name = "VAR")]
         new_passphrase_env: String,
     },
+    /// Enroll this device with the bureau's server using a one-time code;
+    /// creates the vault when there is none.
+    Enroll {
+        /// The server address, e.g. https://veldwerk.bureau.nl
+        #[arg(long)]
+        server: String,
+        /// The one-time code from the office (XXXX-XXXX-XXXX).
+        #[arg(long)]
+        code: String,
+        /// A name the office recognises this device by.
+        #[arg(long, default_value = "veldwerk-cli")]
+        device_name: String,
+    },
+    /// Sync once with the server: push local changes, pull the caseload.
+    Sync,
     /// Benchmarks for `cargo xtask bench` (BENCH lines on stdout).
     Bench {
         suite: BenchSuite,
@@ -447,6 +463,19 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 println!("Kluis hersteld; het nieuwe wachtwoord geldt nu");
             }
+        }
+        Command::Enroll {
+            server,
+            code,
+            device_name,
+        } => {
+            let dir = vault_dir(dir)?;
+            let p = passphrase("Wachtwoord van de kluis: ")?;
+            sync_cmd::run_enroll(dir, &server, &code, &device_name, &p, json)?;
+        }
+        Command::Sync => {
+            let dir = vault_dir(dir)?;
+            sync_cmd::run_sync(unlock(dir)?, json)?;
         }
         Command::Bench {
             suite: BenchSuite::Vault,
