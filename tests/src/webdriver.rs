@@ -54,6 +54,9 @@ impl Driver {
 
     /// Opens a session: tauri-driver starts `application` in a new window.
     pub fn session(&self, application: &Path) -> Result<Session> {
+        // reqwest runs rustls without a provider in this workspace (see
+        // veldwerk_sync::install_crypto_provider), even for plain HTTP.
+        veldwerk_sync::install_crypto_provider();
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(120))
             .build()?;

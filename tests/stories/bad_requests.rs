@@ -286,6 +286,7 @@ async fn wrong_or_missing_device_secrets_are_refused_on_every_route_and_store_no
     let check = json!({"protocol_version": PROTOCOL_VERSION, "cursor": 0, "digest": {"count": 0, "hash": "0".repeat(64)}});
     let pull = json!({"protocol_version": PROTOCOL_VERSION, "cursor": 0, "limit": 10});
     let before = office.row_counts()?;
+    veldwerk_sync::install_crypto_provider();
     let client = reqwest::Client::new();
     for (who, auth) in &credentials {
         for (path, body) in [

@@ -150,7 +150,11 @@ pub fn parse_server_url(text: &str) -> Result<Url, SyncError> {
 
 /// rustls needs a process-wide crypto provider when reqwest brings none;
 /// ring, as on the server. A provider someone installed first stays.
-fn install_crypto_provider() {
+///
+/// Because cargo unifies features, every reqwest client in a process that
+/// links this crate uses rustls without a provider; such a process must call
+/// this before building any client (tests with their own clients included).
+pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 

@@ -39,7 +39,7 @@ mod local;
 pub mod runner;
 pub mod status;
 
-pub use client::{Client, ClientOptions, DeviceCredentials, WireBytes};
+pub use client::{Client, ClientOptions, DeviceCredentials, WireBytes, install_crypto_provider};
 pub use engine::{SyncEngine, SyncOptions, SyncSummary, sync_once};
 pub use enroll::{
     EnrollOptions, Enrolled, client_for, credentials, enroll, enroll_with, refresh_profile,

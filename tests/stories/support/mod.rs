@@ -218,6 +218,7 @@ pub async fn raw_post(
     headers: &[(&str, String)],
     body: Vec<u8>,
 ) -> Result<(u16, Value)> {
+    veldwerk_sync::install_crypto_provider();
     let mut request = reqwest::Client::new()
         .post(format!("{url}{path}"))
         .header("Content-Type", "application/json");

@@ -148,6 +148,7 @@ async fn the_admin_cli_sets_up_a_bureau_that_a_device_enrolls_and_syncs_with() {
     let code = ok(server(&config, &["device", "code", "--user", &user]));
 
     let (_running, url) = serve(&config);
+    crate::support::install_crypto_provider();
     let client = reqwest::Client::new();
     let enroll: EnrollResponse = client
         .post(format!("{url}{}", paths::ENROLL))

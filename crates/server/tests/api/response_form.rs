@@ -343,6 +343,7 @@ async fn a_typed_short_code_redirects_to_the_form_and_a_wrong_one_gets_the_not_f
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<label for=\"code\">"));
 
+    crate::support::install_crypto_provider();
     let client = reqwest::Client::builder()
         .redirect(Policy::none())
         .build()

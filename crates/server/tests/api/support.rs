@@ -47,7 +47,15 @@ pub fn test_limits() -> Limits {
     }
 }
 
+/// Every reqwest client here runs rustls without a provider of its own: the
+/// workspace's sync crate enables reqwest's `rustls-no-provider`, and cargo
+/// unifies features across the workspace. Install ring, as the server does.
+pub fn install_crypto_provider() {
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+}
+
 pub async fn spawn_app() -> TestApp {
+    install_crypto_provider();
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(
         &dir.path().join("server.db"),
