@@ -196,8 +196,25 @@ impl Session {
             .to_owned())
     }
 
-    /// Saves a PNG screenshot of the window and returns its size in bytes.
+    /// Waits until the browser has painted twice, so a screenshot shows the
+    /// state the test just checked rather than an older frame (seen under load).
+    pub fn wait_for_paint(&self) -> Result<()> {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({
+                "script": "const done = arguments[arguments.length - 1]; \
+                           requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                "args": []
+            })),
+        )?;
+        Ok(())
+    }
+
+    /// Saves a PNG screenshot of the window, once it has painted, and returns
+    /// its size in bytes.
     pub fn screenshot(&self, path: &Path) -> Result<usize> {
+        self.wait_for_paint()?;
         let data = self.call(reqwest::Method::GET, "/screenshot", None)?;
         let png = base64::engine::general_purpose::STANDARD
             .decode(data.as_str().context("screenshot is not a string")?)?;
