@@ -9,6 +9,7 @@
 //! code 1, before the vault is opened, so nothing is written.
 
 mod input;
+mod print_cmd;
 mod sync_cmd;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -32,7 +33,7 @@ const PASSPHRASE_ENV: &str = "VELDWERK_PASSPHRASE";
 #[command(
     name = "veldwerk-cli",
     version,
-    about = "Veldwerk zonder scherm: kluis, demo-gegevens, regels en metingen"
+    about = "Veldwerk zonder scherm: kluis, demo-gegevens, brieven, regels en metingen"
 )]
 struct Cli {
     /// The vault folder.
@@ -123,6 +124,15 @@ enum Command {
     },
     /// Sync once with the server: push local changes, pull the caseload.
     Sync,
+    /// Letters, batches and sheets of visit cards to PDF, with QR codes.
+    Print {
+        /// The public address of the bureau's server in the QR codes
+        /// (https://...); default the server this vault enrolled with.
+        #[arg(long, global = true)]
+        public_url: Option<String>,
+        #[command(subcommand)]
+        command: print_cmd::PrintCommand,
+    },
     /// Benchmarks for `cargo xtask bench` (BENCH lines on stdout).
     Bench {
         suite: BenchSuite,
@@ -476,6 +486,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sync => {
             let dir = vault_dir(dir)?;
             sync_cmd::run_sync(unlock(dir)?, json)?;
+        }
+        Command::Print {
+            public_url,
+            command,
+        } => {
+            print_cmd::run(command, vault_dir(dir)?, public_url.as_deref(), json)?;
         }
         Command::Bench {
             suite: BenchSuite::Vault,

@@ -139,6 +139,54 @@ impl Branding {
         Ok(branding)
     }
 
+    /// The server's branding settings (what enrollment stored in the vault)
+    /// over the built-in defaults: what the server leaves empty keeps the
+    /// default, so a half-filled setting still prints a complete letter.
+    /// The server's address is one text; each line of it is a letterhead line.
+    pub fn from_server(server: &veldwerk_protocol::Branding) -> Result<Self, PrintError> {
+        let mut b = Self::builtin()?;
+        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        if let Some(name) = given(&server.organisation_name) {
+            b.organisation = name;
+        }
+        let lines: Vec<String> = server.address.lines().filter_map(|l| given(l)).collect();
+        if !lines.is_empty() {
+            b.address_lines = lines;
+        }
+        if let Some(phone) = given(&server.phone) {
+            b.phone = phone;
+        }
+        if let Some(whatsapp) = given(&server.whatsapp) {
+            b.whatsapp = Some(whatsapp);
+        }
+        if let Some(website) = given(&server.website) {
+            b.website = Some(website);
+        }
+        if let Some(text) = given(&server.signature_text) {
+            b.signature.text = text;
+        }
+        if let Some(primary) = given(&server.colours.primary) {
+            b.colours.primary = primary;
+        }
+        if let Some(logo) = &server.logo {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(logo.data_base64.trim())
+                .map_err(|_| PrintError::Branding("logo is not base64".into()))?;
+            b.logo = Some(match logo.media_type.as_str() {
+                "image/svg+xml" => Logo::Svg(bytes),
+                "image/png" => Logo::Png(bytes),
+                _ => {
+                    return Err(PrintError::Branding(
+                        "logo must be image/svg+xml or image/png".into(),
+                    ));
+                }
+            });
+        }
+        b.validate()?;
+        Ok(b)
+    }
+
     fn validate(&self) -> Result<(), PrintError> {
         if self.organisation.trim().is_empty() {
             return Err(PrintError::Branding(
@@ -205,6 +253,31 @@ mod tests {
         let back = Branding::from_json(&json)?;
         assert_eq!(back.organisation, b.organisation);
         assert_eq!(back.logo, None);
+        Ok(())
+    }
+
+    #[test]
+    fn server_settings_override_the_defaults_where_given() -> Result<(), PrintError> {
+        let server = veldwerk_protocol::Branding {
+            organisation_name: "Doorstroompunt Regio Proef".into(),
+            address: "Postbus 1\n9999 ZZ  PROEFSTAD".into(),
+            phone: "".into(),
+            whatsapp: "06 99 99 99 99".into(),
+            website: "".into(),
+            logo: None,
+            signature_text: "Regio Proef".into(),
+            colours: veldwerk_protocol::Colours::default(),
+        };
+        let b = Branding::from_server(&server)?;
+        assert_eq!(b.organisation, "Doorstroompunt Regio Proef");
+        assert_eq!(b.address_lines, ["Postbus 1", "9999 ZZ  PROEFSTAD"]);
+        assert_eq!(
+            b.phone,
+            Branding::builtin()?.phone,
+            "empty keeps the default"
+        );
+        assert_eq!(b.whatsapp.as_deref(), Some("06 99 99 99 99"));
+        assert_eq!(b.colours.primary, "#1d4f91");
         Ok(())
     }
 

@@ -59,7 +59,7 @@ pub use letter::{
     Addressee, Appointment, Consultant, HomeVisit, Letter, LetterKind, LetterType, SignedBy,
     Warning, YoungPerson,
 };
-pub use link::{ResponseBase, ResponseLink, ShortCode, Token};
+pub use link::{ResponseBase, ResponseLink, ShortCode, Token, new_token};
 pub use printer::{Printer, Rendered};
 pub use tempdir::PrivateTempDir;
 pub use templates::TemplateSet;

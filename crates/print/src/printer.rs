@@ -239,7 +239,7 @@ impl Printer {
         for token in tokens {
             let token = match token {
                 Some(token) => token,
-                None => Token::generate()?,
+                None => crate::link::new_token()?,
             };
             if !seen.insert(token.clone()) {
                 return Err(PrintError::DuplicateToken);

@@ -2,11 +2,12 @@
 //! and the short code people type, and the record fields that tell the server
 //! which case a token belongs to.
 //!
-//! The format is made by `veldwerk-print` (`link.rs`) and must stay identical:
-//! a token is 100 random bits as 20 upper-case RFC 4648 base32 characters; its
-//! short code is the first 50 bits as 10 Crockford base32 characters, printed
-//! `XXXXX-XXXXX`. The server does not depend on the print crate, so the
-//! parsing lives here too; the unit tests pin the same examples.
+//! This module owns the format, for everyone: `veldwerk-print` draws tokens
+//! with [`ResponseToken::generate`] and prints them, the vault records them,
+//! the server resolves them. A token is 100 random bits as 20 upper-case
+//! RFC 4648 base32 characters; its short code is the first 50 bits as 10
+//! Crockford base32 characters, printed `XXXXX-XXXXX`. Why these sizes: see
+//! `veldwerk-print`'s `link` module.
 //!
 //! # How the server learns token -> case
 //! Devices push nothing special. A printed letter is an `append` of a
@@ -71,11 +72,24 @@ pub enum LinkError {
 
 /// A response token. A bearer secret for the form: `Debug` shows only its
 /// first four characters.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ResponseToken(String);
 
 impl ResponseToken {
+    /// Draws a new token from the operating system's random source.
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        let mut bytes = [0u8; TOKEN_LEN];
+        getrandom::fill(&mut bytes)?;
+        // 256 is a multiple of 32, so masking keeps every symbol uniform.
+        Ok(Self(
+            bytes
+                .iter()
+                .map(|b| char::from(RFC4648[usize::from(b & 0x1f)]))
+                .collect(),
+        ))
+    }
+
     /// Reads a token from a URL or record; case-insensitive (people retype links).
     pub fn parse(text: &str) -> Result<Self, LinkError> {
         let text = text.trim().to_ascii_uppercase();
@@ -118,14 +132,21 @@ impl From<ResponseToken> for String {
     }
 }
 
+impl fmt::Display for ResponseToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl fmt::Debug for ResponseToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ResponseToken({}…)", &self.0[..4])
     }
 }
 
-/// The short code of a token, stored without the hyphen.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// The short code of a token, stored without the hyphen (and serialized so).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct ShortCode(String);
 
 impl ShortCode {
@@ -160,6 +181,26 @@ impl ShortCode {
     /// As printed: `XXXXX-XXXXX`.
     pub fn grouped(&self) -> String {
         format!("{}-{}", &self.0[..5], &self.0[5..])
+    }
+}
+
+impl TryFrom<String> for ShortCode {
+    type Error = LinkError;
+    fn try_from(s: String) -> Result<Self, LinkError> {
+        Self::parse(&s)
+    }
+}
+
+impl From<ShortCode> for String {
+    fn from(c: ShortCode) -> String {
+        c.0
+    }
+}
+
+/// As printed: `XXXXX-XXXXX`.
+impl fmt::Display for ShortCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.grouped())
     }
 }
 
@@ -222,6 +263,29 @@ mod tests {
         assert_eq!(ShortCode::parse("ABCDE-FGHJ"), Err(LinkError::ShortCode));
         assert_eq!(ShortCode::parse("ABCDE-FGHJKU"), Err(LinkError::ShortCode));
         assert_eq!(ShortCode::parse("ABCDE-FGHJKK"), Err(LinkError::ShortCode));
+    }
+
+    #[test]
+    fn generated_tokens_are_twenty_base32_capitals_and_differ() {
+        let a = ResponseToken::generate().expect("random");
+        let b = ResponseToken::generate().expect("random");
+        assert_eq!(a.as_str().len(), 20);
+        assert!(a.as_str().bytes().all(|c| RFC4648.contains(&c)));
+        assert_ne!(a, b);
+        assert_eq!(
+            ResponseToken::parse(&a.as_str().to_lowercase()).expect("parse"),
+            a
+        );
+    }
+
+    #[test]
+    fn short_codes_serialize_without_the_hyphen_and_show_with_it() {
+        let c = ShortCode::parse("abcde-fghjk").expect("code");
+        assert_eq!(
+            serde_json::to_value(&c).expect("json"),
+            serde_json::json!("ABCDEFGHJK")
+        );
+        assert_eq!(c.to_string(), "ABCDE-FGHJK");
     }
 
     #[test]

@@ -30,6 +30,11 @@
 //!   ([`Vault::youth`], [`Vault::cases`], [`Vault::record_home_visit`], ...).
 //! - `query` (internal): the screens' queries ([`Vault::agenda`],
 //!   [`Vault::caseload`], [`Vault::case_detail`]).
+//! - [`printed`]: printed letters (letter and "brief verstuurd" contact
+//!   moment, pushed so the server knows the token's case) and visit cards
+//!   printed in advance.
+//! - [`response`]: QR answers pulled from the server, and the outreach
+//!   sequence a reaction ends.
 //! - [`remote`]: what the sync engine needs (pulled records, purges, push
 //!   acknowledgements, cursor, conflicts) and the retention purge.
 //! - [`demo`]: a deterministic synthetic caseload.
@@ -49,8 +54,10 @@ mod keys;
 mod meta;
 mod migrations;
 pub mod model;
+pub mod printed;
 mod query;
 pub mod remote;
+pub mod response;
 mod schema;
 pub mod search;
 mod secret;
@@ -64,10 +71,12 @@ pub use error::VaultError;
 pub use files::DATABASE_FILE;
 pub use keys::{DEFAULT_WORK_FACTOR, MIN_WORK_FACTOR};
 pub use meta::MetaKey;
+pub use printed::{LETTER_LINK_VALID_DAYS, LetterRecorded, PrintedLetter, letter_link_expires_on};
 pub use remote::{
     AckSummary, ConflictChoice, DEFAULT_CLOSED_CASE_RETENTION_DAYS, OutboxCounts, PullApplied,
     PurgeSummary, RejectedOp, RemoteApplied,
 };
+pub use response::{Outreach, OutreachStarted, OutreachStatus, ResponseRecord};
 pub use search::SearchHit;
 pub use secret::Passphrase;
 pub use vault::{DEFAULT_IDLE_TIMEOUT, Vault, VaultOptions};

@@ -34,6 +34,11 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "sync_state",
         include_str!("../../../migrations/device/0004_sync_state.sql"),
     ),
+    (
+        5,
+        "responses",
+        include_str!("../../../migrations/device/0005_responses.sql"),
+    ),
 ];
 
 /// The schema version this build brings a vault to.

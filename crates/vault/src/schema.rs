@@ -386,12 +386,14 @@ pub(crate) const CONTACT_MOMENT: Table = Table {
         opt("letter_id", Id),
         opt("card_token", Text),
         opt("card_short_code", Text),
+        opt("response_id", Id),
     ],
     title: &["note"],
     search: &[(SearchColumn::Notes, &["note"])],
     links: &[
         owned_by("case_id", entities::CASE),
         refers_to("letter_id", entities::LETTER),
+        refers_to("response_id", entities::RESPONSE),
     ],
     local_spec: None,
 };
@@ -428,10 +430,14 @@ pub(crate) const TASK: Table = Table {
         opt("assigned_user_id", Id),
         opt("letter_kind", Text),
         opt("done_on", Date),
+        opt("response_id", Id),
     ],
     title: &["title"],
     search: &[(SearchColumn::Notes, &["title"])],
-    links: &[owned_by("case_id", entities::CASE)],
+    links: &[
+        owned_by("case_id", entities::CASE),
+        refers_to("response_id", entities::RESPONSE),
+    ],
     local_spec: None,
 };
 
@@ -497,6 +503,23 @@ pub(crate) const LETTER: Table = Table {
     local_spec: None,
 };
 
+/// An answer through the QR response form; made by the server, pulled.
+pub(crate) const RESPONSE: Table = Table {
+    entity: entities::RESPONSE,
+    columns: &[
+        col("case_id", Id),
+        opt("received_at", Text),
+        opt("channel", Text),
+        opt("contact_value", Text),
+        opt("preferred_time", Text),
+        opt("message", Text),
+    ],
+    title: &[],
+    search: &[],
+    links: &[owned_by("case_id", entities::CASE)],
+    local_spec: None,
+};
+
 /// Every entity table, parents before children. Add one per migration that
 /// creates a table.
 pub(crate) const TABLES: &[Table] = &[
@@ -506,6 +529,7 @@ pub(crate) const TABLES: &[Table] = &[
     CASE,
     MELDING,
     LETTER,
+    RESPONSE,
     CONTACT_MOMENT,
     APPOINTMENT,
     TASK,

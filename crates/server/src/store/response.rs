@@ -252,8 +252,10 @@ impl Store {
             let values = vec![
                 ("case_id".to_owned(), text(&case_id)),
                 ("kind".to_owned(), text(ContactKind::QrResponse.code())),
+                // Field names are the device's (migrations/device/0003):
+                // a pulled record with other names would not fit its table.
                 (
-                    "occurred_at".to_owned(),
+                    "at".to_owned(),
                     text(&local.format("%Y-%m-%dT%H:%M:%S").to_string()),
                 ),
                 (
@@ -279,9 +281,10 @@ impl Store {
                 ("kind".to_owned(), text(answer.channel.task_kind().code())),
                 ("title".to_owned(), text(TASK_TITLE)),
                 (
-                    "due_on".to_owned(),
+                    "due_date".to_owned(),
                     text(&due.format("%Y-%m-%d").to_string()),
                 ),
+                ("done".to_owned(), Value::Bool(false)),
                 ("assigned_user_id".to_owned(), owner),
                 ("response_id".to_owned(), text(&response_id)),
             ];

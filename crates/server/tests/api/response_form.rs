@@ -204,7 +204,7 @@ async fn an_answer_reaches_the_owning_consultant_as_response_contact_moment_and_
         json!("Reageer op reactie via QR")
     );
     // The clock stands on Monday 2026-03-02: due the next working day.
-    assert_eq!(value_of(tasks[0], "due_on"), json!("2026-03-03"));
+    assert_eq!(value_of(tasks[0], "due_date"), json!("2026-03-03"));
     assert_eq!(
         value_of(tasks[0], "assigned_user_id"),
         json!(anna.user_id.to_string())

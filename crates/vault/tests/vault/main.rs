@@ -7,6 +7,7 @@ mod caseload;
 mod crash;
 mod demo;
 mod encryption;
+mod qr;
 mod search;
 mod sync;
 mod unlock;

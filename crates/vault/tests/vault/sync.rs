@@ -191,7 +191,7 @@ fn a_pull_page_applies_records_purges_conflicts_and_the_cursor_together() -> Tes
         wipe: false,
     };
     let summary = vault.apply_pull(&page)?;
-    assert_eq!((summary.written, summary.ignored), (4, 1));
+    assert_eq!((summary.written, summary.ignored), (5, 0));
     assert_eq!(vault.sync_cursor()?, 41);
     assert_eq!((vault.outbox_len()?, vault.audit_len()?), (0, 0));
     assert_eq!(vault.search("dogan", 10)?.len(), 3);
@@ -217,7 +217,8 @@ fn a_pull_page_applies_records_purges_conflicts_and_the_cursor_together() -> Tes
         wipe: false,
     };
     let summary = vault.apply_pull(&purge)?;
-    assert_eq!(summary.purged, 4);
+    // Case, task, contact moment, response and youth.
+    assert_eq!(summary.purged, 5);
     assert!(vault.cases().get(case)?.is_none());
     assert!(vault.task(task)?.is_none());
     assert!(vault.youth().get(youth)?.is_none());
