@@ -127,7 +127,10 @@ const LETTER_TYPES: [(LetterType, DomainLetterKind); 6] = [
         LetterType::AppointmentConfirmation,
         DomainLetterKind::AppointmentConfirmation,
     ),
-    (LetterType::OfficialWarning, DomainLetterKind::OfficialWarning),
+    (
+        LetterType::OfficialWarning,
+        DomainLetterKind::OfficialWarning,
+    ),
 ];
 
 fn letter_type(name: &str) -> Result<(LetterType, DomainLetterKind)> {
@@ -216,7 +219,9 @@ fn print_error(e: PrintError) -> anyhow::Error {
             anyhow!("Officiële waarschuwing: alleen een BOA mag deze brief maken")
         }
         PrintError::AddresseeNotAllowed { .. } => {
-            anyhow!("Geadresseerde: deze brief gaat alleen naar de ouders van een jongere onder de 18")
+            anyhow!(
+                "Geadresseerde: deze brief gaat alleen naar de ouders van een jongere onder de 18"
+            )
         }
         other => anyhow!("Afdrukken mislukt ({})", other.code()),
     }
@@ -443,7 +448,9 @@ fn letters(
         Err(e) => {
             // Not recorded means not answerable: the PDF must not be used.
             let _ = std::fs::remove_file(out);
-            return Err(anyhow::Error::new(e).context("Brieven niet vastgelegd; de PDF is verwijderd"));
+            return Err(
+                anyhow::Error::new(e).context("Brieven niet vastgelegd; de PDF is verwijderd")
+            );
         }
     };
     vault.lock()?;

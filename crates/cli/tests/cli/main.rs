@@ -9,6 +9,8 @@ use age::secrecy::ExposeSecret;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+mod print;
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const PASSPHRASE: &str = "paard batterij nietje correct";
