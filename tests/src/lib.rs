@@ -4,12 +4,15 @@
 //! - [`server`]: the real `veldwerk-server` binary, its admin CLI and `serve`.
 //! - [`proxy`]: a TCP proxy that counts bytes and cuts, holds or refuses
 //!   connections.
-//! - [`webdriver`]: the WebDriver client for the real app.
+//! - [`webdriver`]: the WebDriver client for the real app (and for Chromium).
+//! - [`chromium`]: headless Debian Chromium under chromedriver, a family's
+//!   browser opening the link behind a letter's QR code.
 //!
 //! The WebDriver client is deliberately small: the W3C protocol is a handful
 //! of JSON requests, and the tests need only sessions, elements, text and
 //! screenshots.
 
+pub mod chromium;
 pub mod proxy;
 pub mod server;
 pub mod webdriver;

@@ -1,5 +1,6 @@
-//! A minimal W3C WebDriver client over tauri-driver, which forwards to
-//! WebKitWebDriver and starts the real app binary for each session.
+//! A minimal W3C WebDriver client: over tauri-driver, which forwards to
+//! WebKitWebDriver and starts the real app binary for each session, and
+//! over chromedriver for headless Chromium ([`crate::chromium`]).
 
 use anyhow::{Context, Result, bail};
 use base64::Engine as _;
@@ -54,12 +55,6 @@ impl Driver {
 
     /// Opens a session: tauri-driver starts `application` in a new window.
     pub fn session(&self, application: &Path) -> Result<Session> {
-        // reqwest runs rustls without a provider in this workspace (see
-        // veldwerk_sync::install_crypto_provider), even for plain HTTP.
-        veldwerk_sync::install_crypto_provider();
-        let http = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(120))
-            .build()?;
         let caps = json!({
             "capabilities": {
                 "alwaysMatch": {
@@ -68,33 +63,7 @@ impl Driver {
                 }
             }
         });
-        // tauri-driver listens before its WebKitWebDriver does; until that one is
-        // up, requests fail at the connection. Retry those until the deadline.
-        let deadline = Instant::now() + UI_TIMEOUT;
-        let response: Value = loop {
-            match http
-                .post(format!("{}/session", self.base))
-                .json(&caps)
-                .send()
-            {
-                Ok(response) => break response.json()?,
-                Err(error) if error.is_connect() || error.is_request() => {
-                    if Instant::now() > deadline {
-                        return Err(error).context("WebDriver did not accept a session in time");
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                Err(error) => return Err(error.into()),
-            }
-        };
-        let id = response["value"]["sessionId"]
-            .as_str()
-            .with_context(|| format!("no session id in {response}"))?
-            .to_owned();
-        Ok(Session {
-            http,
-            url: format!("{}/session/{id}", self.base),
-        })
+        Session::open(&self.base, &caps)
     }
 }
 
@@ -130,6 +99,80 @@ pub struct Element(String);
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl Session {
+    /// Opens a session on the WebDriver server at `base` (`http://127.0.0.1:port`).
+    pub fn open(base: &str, capabilities: &Value) -> Result<Session> {
+        // reqwest runs rustls without a provider in this workspace (see
+        // veldwerk_sync::install_crypto_provider), even for plain HTTP.
+        veldwerk_sync::install_crypto_provider();
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()?;
+        // A driver may listen before the browser side is up; until then,
+        // requests fail at the connection. Retry those until the deadline.
+        let deadline = Instant::now() + UI_TIMEOUT;
+        let response: Value = loop {
+            match http
+                .post(format!("{base}/session"))
+                .json(capabilities)
+                .send()
+            {
+                Ok(response) => break response.json()?,
+                Err(error) if error.is_connect() || error.is_request() => {
+                    if Instant::now() > deadline {
+                        return Err(error).context("WebDriver did not accept a session in time");
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        };
+        let id = response["value"]["sessionId"]
+            .as_str()
+            .with_context(|| format!("no session id in {response}"))?
+            .to_owned();
+        Ok(Session {
+            http,
+            url: format!("{base}/session/{id}"),
+        })
+    }
+
+    /// Loads `url` and waits until the page has loaded.
+    pub fn goto(&self, url: &str) -> Result<()> {
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))?;
+        Ok(())
+    }
+
+    /// Clicks the element matching `css` (waiting for it to appear).
+    pub fn click(&self, css: &str) -> Result<()> {
+        let element = self.find(css)?;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/click", element.0),
+            Some(json!({})),
+        )?;
+        Ok(())
+    }
+
+    /// Types `text` into the element matching `css`, as a person would.
+    pub fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let element = self.find(css)?;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", element.0),
+            Some(json!({ "text": text })),
+        )?;
+        Ok(())
+    }
+
+    /// The address of the page shown now.
+    pub fn current_url(&self) -> Result<String> {
+        Ok(self
+            .call(reqwest::Method::GET, "/url", None)?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+
     fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {
         let mut request = self.http.request(method, format!("{}{path}", self.url));
         if let Some(body) = body {

@@ -25,14 +25,17 @@ const BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// Extra Debian packages for the end-to-end tests: a virtual display and the
-/// WebDriver server for WebKitGTK, and poppler (pdftotext, pdftoppm) and zbar
-/// (zbarimg) to read rendered letters back.
+/// WebDriver server for WebKitGTK, poppler (pdftotext, pdftoppm) and zbar
+/// (zbarimg) to read rendered letters back, and headless Chromium with its
+/// WebDriver server to fill in the response form behind a letter's QR code.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "webkit2gtk-driver",
     "poppler-utils",
     "zbar-tools",
+    "chromium",
+    "chromium-driver",
 ];
 
 /// The tauri-driver version the end-to-end tests use (Tauri 2 line).

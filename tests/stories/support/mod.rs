@@ -22,6 +22,9 @@ use veldwerk_sync::{
 };
 use veldwerk_vault::{MIN_WORK_FACTOR, Mutation, Passphrase, Record, VaultOptions};
 
+/// The passphrase of every device's vault in the stories.
+pub const PASSPHRASE: &str = "paard batterij nietje";
+
 /// How long a story waits for something that should happen at once.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -112,7 +115,7 @@ impl Device {
             vault: fast_vault(),
             client: ClientOptions::default(),
         };
-        let passphrase = Passphrase::new("paard batterij nietje");
+        let passphrase = Passphrase::new(PASSPHRASE);
         let enrolled = enroll_with(dir.path(), url, code, "laptop", &passphrase, &options).await?;
         let client = client_for(&enrolled.vault, &ClientOptions::default())?;
         Ok(Device {
@@ -204,6 +207,19 @@ pub fn contact_moment(case: Uuid, note: &str) -> (Uuid, Mutation) {
         .set("outcome", "bereikt")
         .set("note", note.to_owned());
     (id, m)
+}
+
+/// The `veldwerk-cli` binary next to the server binary (`cargo test
+/// --workspace` builds both; otherwise `cargo build -p veldwerk-cli`).
+pub fn cli_binary() -> Result<std::path::PathBuf> {
+    let server = veldwerk_e2e::server::server_binary()?;
+    let cli = server.with_file_name(format!("veldwerk-cli{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(
+        cli.is_file(),
+        "{} is missing: cargo build -p veldwerk-cli",
+        cli.display()
+    );
+    Ok(cli)
 }
 
 pub fn uuid(text: &str) -> Result<Uuid> {

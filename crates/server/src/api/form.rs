@@ -8,7 +8,11 @@
 //! same store lookup, so the answer does not tell them apart.
 //!
 //! Every page carries `Cache-Control: no-store`, `Referrer-Policy:
-//! no-referrer` and a strict Content-Security-Policy. Pages never repeat what
+//! same-origin` and a strict Content-Security-Policy. `same-origin`, not
+//! `no-referrer`: the token-bearing address still never leaves for another
+//! site, but a browser then sends our own `Origin` with the form's `POST`;
+//! under `no-referrer` it sends `Origin: null`, which the origin check must
+//! refuse (found by the story that submits the form in Chromium). Pages never repeat what
 //! the visitor typed and never show data from the case. Logs name a token by
 //! the first 8 hex digits of its SHA-256 only.
 
@@ -347,7 +351,7 @@ fn secure_headers(h: &mut HeaderMap, content_type: &'static str) {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         header::CONTENT_SECURITY_POLICY,

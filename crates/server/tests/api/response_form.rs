@@ -109,7 +109,7 @@ async fn the_form_for_a_known_token_has_labelled_fields_and_no_personal_data() {
     assert_eq!(r.status(), StatusCode::OK);
     let h = r.headers().clone();
     assert_eq!(h["cache-control"], "no-store");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["referrer-policy"], "same-origin");
     assert!(
         h["content-security-policy"]
             .to_str()
