@@ -149,7 +149,7 @@ impl Branding {
         if let Some(name) = given(&server.organisation_name) {
             b.organisation = name;
         }
-        let lines: Vec<String> = server.address.lines().filter_map(|l| given(l)).collect();
+        let lines: Vec<String> = server.address.lines().filter_map(given).collect();
         if !lines.is_empty() {
             b.address_lines = lines;
         }
