@@ -232,6 +232,89 @@ async fn a_family_answers_a_letters_qr_code_in_a_browser_and_the_consultant_gets
     Ok(())
 }
 
+/// Fills in and sends the response form shown in `page`.
+fn answer_form(page: &veldwerk_e2e::webdriver::Session, message: &str) -> Result<()> {
+    ensure!(page.title()? == "Reageren", "the form opened");
+    page.click("input[name=channel][value=whatsapp]")?;
+    page.type_into("#contact", "06 12345678")?;
+    page.click("input[name=time][value=avond]")?;
+    page.type_into("#message", message)?;
+    page.click("button[type=submit]")?;
+    let thanks = page.text_of("main")?;
+    ensure!(
+        thanks.contains("Bedankt! We nemen zo snel mogelijk contact met u op."),
+        "{thanks}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_card_left_at_a_home_is_answered_by_typing_its_short_code() -> Result<()> {
+    let office = Office::open().await?;
+    let anna = office.staff("Anna de Boer", "doorstroomcoach").await?;
+    let case = case_with_address(&office, anna.user)?;
+    anna.sync().await?;
+
+    // Cards printed in advance, one left in the letterbox: its code typed
+    // into the laptop links it to the case.
+    let work = tempfile::tempdir()?;
+    let pdf = work.path().join("kaartjes.pdf");
+    let sheet: Value = with_vault_closed(&anna, || {
+        let out = cli(
+            anna.dir.path(),
+            &[
+                "--json",
+                "print",
+                "cards",
+                "--count",
+                "10",
+                "--out",
+                &pdf.to_string_lossy(),
+            ],
+        )?;
+        Ok(serde_json::from_str(&out)?)
+    })?;
+    let cards = sheet["cards"].as_array().context("cards")?;
+    ensure!(cards.len() == 10);
+    let code = cards[3]["short_code"]
+        .as_str()
+        .context("a code")?
+        .to_owned();
+    with_vault_closed(&anna, || {
+        cli(
+            anna.dir.path(),
+            &[
+                "case",
+                "card-left",
+                "--case",
+                &case.to_string(),
+                "--code",
+                &code.to_lowercase(),
+            ],
+        )
+    })?;
+    anna.sync().await?;
+    ensure!(anna.pending()? == 0, "the visit reached the server");
+
+    // The family types the code on the entry page and answers.
+    let entry = format!("{}/r", office.url());
+    tokio::task::block_in_place(|| -> Result<()> {
+        let browser = ChromeDriver::start()?;
+        let page = browser.session()?;
+        page.goto(&entry)?;
+        page.type_into("#code", &code)?;
+        page.click("button[type=submit]")?;
+        answer_form(&page, "Ik was op mijn werk")
+    })?;
+
+    anna.sync().await?;
+    let responses = anna.vault.with(|v| v.responses(case))??;
+    ensure!(responses.len() == 1, "the answer is on the card's case");
+    ensure!(responses[0].channel.as_deref() == Some("whatsapp"));
+    ensure!(responses[0].message.as_deref() == Some("Ik was op mijn werk"));
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_and_an_unknown_link_show_the_same_page() -> Result<()> {
     let office = Office::open().await?;

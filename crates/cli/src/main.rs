@@ -217,6 +217,20 @@ enum CaseCommand {
         #[arg(long)]
         opened_on: Option<String>,
     },
+    /// "Niet thuis, kaartje achtergelaten": a home visit where nobody was
+    /// home and a card printed in advance (`print cards`) went in the
+    /// letterbox; its short code links the card to the case, so an answer
+    /// through that card lands here. Saves the follow-up the rules propose.
+    CardLeft {
+        #[arg(long)]
+        case: String,
+        /// The code printed on the card (XXXXX-XXXXX).
+        #[arg(long)]
+        code: String,
+        /// When (JJJJ-MM-DD UU:MM); default now.
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// A case with its timeline (audited as a view).
     Show {
         id: String,
@@ -601,6 +615,45 @@ fn case(command: CaseCommand, dir: Option<&Path>, json: bool) -> Result<()> {
                 print_json(&json!({ "id": id }))?;
             } else {
                 println!("{id}");
+            }
+        }
+        CaseCommand::CardLeft { case, code, at } => {
+            let case_id = input::id(&case, "Zaak")?;
+            let code = veldwerk_protocol::ShortCode::parse(&code).map_err(|_| {
+                anyhow::anyhow!("Code klopt niet: een code heeft 10 tekens, zoals 7K3QD-M9XAB")
+            })?;
+            let at = match at {
+                Some(text) => chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
+                    .map_err(|_| {
+                        anyhow::anyhow!("Tijdstip klopt niet: gebruik JJJJ-MM-DD UU:MM")
+                    })?,
+                None => chrono::Local::now().naive_local(),
+            };
+            let mut vault = unlock(vault_dir(dir)?)?;
+            if vault.cases().get(case_id)?.is_none() {
+                bail!("Zaak: deze zaak staat niet in de kluis");
+            }
+            let Some(card) = vault.printed_card(&code)? else {
+                bail!("Code: geen kaartje met deze code gedrukt op dit apparaat");
+            };
+            let recorded = vault.record_home_visit(
+                case_id,
+                veldwerk_vault::model::HomeVisit {
+                    at,
+                    outcome: veldwerk_domain::ContactOutcome::NotHome,
+                    note: None,
+                    card: Some(card),
+                    followup: None,
+                },
+            )?;
+            vault.lock()?;
+            if json {
+                print_json(&recorded)?;
+            } else {
+                println!(
+                    "Huisbezoek vastgelegd: niet thuis, kaartje {} achtergelaten",
+                    code.grouped()
+                );
             }
         }
         CaseCommand::Show { id, on } => {

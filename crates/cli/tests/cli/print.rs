@@ -292,3 +292,54 @@ fn an_official_warning_needs_a_boa_and_a_refused_letter_leaves_no_pdf_and_no_rec
     assert!(!pdf.exists());
     Ok(())
 }
+
+#[test]
+fn a_card_left_is_found_by_its_printed_code_and_an_unknown_code_is_refused() -> TestResult {
+    let office = Office::new()?;
+    office.init()?;
+    let case = youth_with_case(&office, "Eva", "2012-03-14")?;
+    let pdf = office.tmp.path().join("kaartjes.pdf");
+    let sheet: Value = serde_json::from_str(&office.ok(&[
+        "--json",
+        "print",
+        "cards",
+        "--count",
+        "2",
+        "--public-url",
+        PUBLIC,
+        "--out",
+        &pdf.to_string_lossy(),
+    ])?)?;
+    let code = sheet["cards"][1]["short_code"].as_str().ok_or("code")?;
+
+    let out = office.run(&[
+        "case",
+        "card-left",
+        "--case",
+        &case,
+        "--code",
+        "00000-00000",
+    ])?;
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(stderr.contains("geen kaartje met deze code"), "{stderr}");
+
+    office.ok(&[
+        "case",
+        "card-left",
+        "--case",
+        &case,
+        "--code",
+        &code.to_lowercase(),
+        "--at",
+        "2026-11-23 16:30",
+    ])?;
+    let entries = timeline(&office, &case)?;
+    assert!(
+        entries.iter().any(|e| e["kind"] == "huisbezoek"
+            && e["outcome"] == "niet_thuis"
+            && e["card_short_code"] == code.replace('-', "")),
+        "{entries:?}"
+    );
+    Ok(())
+}
