@@ -373,3 +373,86 @@ async fn an_expired_and_an_unknown_link_show_the_same_page() -> Result<()> {
     ensure!(shown[0].0 == "Deze link werkt niet", "{shown:?}");
     Ok(())
 }
+
+/// `print letter` for an officiële waarschuwing on `case`, by the enrolled user of `dev`.
+fn print_warning(dev: &Device, case: Uuid, pdf: &Path) -> Result<String> {
+    with_vault_closed(dev, || {
+        cli(
+            dev.dir.path(),
+            &[
+                "print",
+                "letter",
+                "--case",
+                &case.to_string(),
+                "--template",
+                "officiele-waarschuwing",
+                "--school",
+                "Het Voorbeeld College",
+                "--period-from",
+                "2026-10-01",
+                "--period-until",
+                "2026-10-31",
+                "--hours",
+                "24",
+                "--out",
+                &pdf.to_string_lossy(),
+            ],
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_boa_prints_an_official_warning_in_the_bureaus_house_style_and_a_coach_cannot()
+-> Result<()> {
+    let office = Office::open().await?;
+    // The house style is a setting on the server; enrollment brings it.
+    office.bureau.admin(&[
+        "branding",
+        "set",
+        "--organisation-name",
+        "Leerplicht Regio Proef",
+        "--phone",
+        "030 765 43 21",
+    ])?;
+    let boa_user = uuid(&office.bureau.admin(&[
+        "user",
+        "add",
+        "--name",
+        "Bea Bakker",
+        "--role",
+        "leerplichtambtenaar",
+        "--boa",
+        "--gemeente",
+        "Utrecht",
+    ])?)?;
+    let bea = office.device_for(boa_user).await?;
+    let bram = office.staff("Bram Visser", "doorstroomcoach").await?;
+    let beas = case_with_address(&office, bea.user)?;
+    let brams = case_with_address(&office, bram.user)?;
+    bea.sync().await?;
+    bram.sync().await?;
+
+    let work = tempfile::tempdir()?;
+    let pdf = work.path().join("waarschuwing.pdf");
+    print_warning(&bea, beas, &pdf)?;
+    let text = String::from_utf8(tool("pdftotext", &[&pdf.to_string_lossy(), "-"])?)?;
+    for expected in [
+        "Officiële waarschuwing",
+        "Leerplicht Regio Proef",
+        "030 765 43 21",
+        "Bea Bakker",
+        "Het Voorbeeld College",
+    ] {
+        ensure!(
+            text.contains(expected),
+            "{expected:?} in the letter:\n{text}"
+        );
+    }
+    ensure!(decode_qr(&pdf)?.starts_with(&format!("{}/r/", office.url())));
+
+    let refused = print_warning(&bram, brams, &work.path().join("geweigerd.pdf"));
+    let message = format!("{:#}", refused.err().context("a coach is refused")?);
+    ensure!(message.contains("alleen een BOA"), "{message}");
+    ensure!(!work.path().join("geweigerd.pdf").exists());
+    Ok(())
+}
