@@ -326,7 +326,7 @@ pub(crate) fn apply_remote_in(
     if table.searchable() {
         search::reindex(conn, table, &id)?;
     }
-    crate::response::after_remote_write(conn, table.entity, &id, now)?;
+    crate::response::after_remote_write(conn, change, &id, now)?;
     Ok(RemoteApplied::Written {
         kept_local,
         skipped,

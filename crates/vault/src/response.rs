@@ -26,7 +26,7 @@ use serde::Serialize;
 use uuid::Uuid;
 use veldwerk_domain::rules::vsv_outreach_plan;
 use veldwerk_domain::{ContactKind, ContactOutcome};
-use veldwerk_protocol::entities;
+use veldwerk_protocol::{RecordChange, entities};
 
 use crate::caseload::task_mutation;
 use crate::model::NewTask;
@@ -111,49 +111,44 @@ fn parse_utc(text: &str) -> Result<DateTime<Utc>, VaultError> {
 
 /// Called by the pull for every record it wrote: a response, or a contact
 /// moment whose outcome is a reaction, ends its case's waiting sequence.
-/// Idempotent: an ended sequence stays as it was ended.
+/// Reads the pulled values (a pull carries a record's whole state), so a
+/// record that is neither costs no query. Idempotent: an ended sequence
+/// stays as it was ended.
 pub(crate) fn after_remote_write(
     conn: &Connection,
-    entity: &str,
+    change: &RecordChange,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), VaultError> {
-    let (case_id, response_id): (Option<String>, Option<String>) = match entity {
-        entities::RESPONSE => {
-            let case_id = conn
-                .prepare_cached("SELECT case_id FROM response WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
-            (case_id, Some(id.to_owned()))
-        }
+    let text = |field: &str| change.fields.get(field).and_then(|f| f.value.as_str());
+    let response_id = match change.entity.as_str() {
+        entities::RESPONSE => Some(id),
         entities::CONTACT_MOMENT => {
-            let row: Option<(String, String, String, Option<String>)> = conn
-                .prepare_cached(
-                    "SELECT case_id, kind, outcome, response_id FROM contact_moment WHERE id = ?1",
-                )?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .optional()?;
-            match row {
-                Some((case_id, kind, outcome, response_id))
-                    if ContactKind::from_code(&kind).ok() == Some(ContactKind::QrResponse)
-                        || ContactOutcome::from_code(&outcome).is_ok_and(|o| o.is_reaction()) =>
-                {
-                    (Some(case_id), response_id)
-                }
-                _ => (None, None),
+            let qr = text("kind")
+                .and_then(|k| ContactKind::from_code(k).ok())
+                .is_some_and(|k| k == ContactKind::QrResponse);
+            let reaction = text("outcome")
+                .and_then(|o| ContactOutcome::from_code(o).ok())
+                .is_some_and(ContactOutcome::is_reaction);
+            if !(qr || reaction) {
+                return Ok(());
             }
+            text("response_id")
         }
-        _ => (None, None),
+        _ => return Ok(()),
     };
-    let Some(case_id) = case_id else {
+    let Some(case_id) = text(entities::CASE_ID).and_then(|c| Uuid::parse_str(c).ok()) else {
         return Ok(());
     };
+    let response_id = response_id
+        .and_then(|r| Uuid::parse_str(r).ok())
+        .map(|r| r.hyphenated().to_string());
     conn.prepare_cached(
         "UPDATE outreach SET status = ?2, ended_at = ?3, ended_by_response_id = ?4
          WHERE case_id = ?1 AND status = ?5",
     )?
     .execute(params![
-        case_id,
+        case_id.hyphenated().to_string(),
         OutreachStatus::Ended.code(),
         write::timestamp(now),
         response_id,
