@@ -6,8 +6,13 @@
 //! "target"?}` where `baseline` is the same measurement of a reference (plain
 //! SQLite, LibreOffice, a naive approach) taken in the same run. Everything
 //! else a program prints passes through. xtask adds `ratio` = value / baseline.
+//!
+//! The print suite measures LibreOffice headless as its baseline: the set-up
+//! step installs it when missing (only here; `cargo xtask test` never does),
+//! and the suite skips that baseline when it cannot be installed.
 
 use crate::cmd;
+use crate::setup;
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 use std::io::{BufRead, BufReader};
@@ -37,9 +42,17 @@ const SUITES: &[Suite] = &[
         binary: "veldwerk-bench-sync",
         args: &[],
     },
+    Suite {
+        package: "veldwerk-cli",
+        binary: "veldwerk-cli",
+        // 400 youth make about 600 cases, 500 letters with an address and more.
+        args: &["bench", "print", "--youth", "400", "--letters", "500"],
+    },
 ];
 
 pub fn run(root: &Path) -> Result<()> {
+    cmd::step("Set-up: LibreOffice, the print suite's baseline");
+    setup::libreoffice();
     cmd::step("Building the benchmark programs (release)");
     let mut build = cmd::cargo();
     build.args(["build", "--locked", "--release"]);

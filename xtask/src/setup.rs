@@ -84,6 +84,38 @@ fn system_packages(purpose: Purpose) -> Result<()> {
     apt(&install)
 }
 
+/// The Debian package with LibreOffice's `soffice` for headless conversion,
+/// the print benchmark's baseline (not needed to build, run or test).
+const LIBREOFFICE_PACKAGE: &str = "libreoffice-writer-nogui";
+
+/// Installs LibreOffice for `cargo xtask bench` when `soffice` is missing.
+/// Never fails: without it the print suite reports no LibreOffice baseline.
+pub fn libreoffice() {
+    if output(Command::new("soffice").arg("--version")).is_some() {
+        println!("LibreOffice: present.");
+        return;
+    }
+    let apt_present =
+        cfg!(target_os = "linux") && output(Command::new("dpkg-query").arg("--version")).is_some();
+    if !apt_present {
+        println!("LibreOffice (soffice) is missing; install it to measure the print baseline.");
+        return;
+    }
+    println!("Installing {LIBREOFFICE_PACKAGE} (the print benchmark's baseline)");
+    let installed = apt(&["update", "-q"]).and_then(|()| {
+        apt(&[
+            "install",
+            "-y",
+            "-q",
+            "--no-install-recommends",
+            LIBREOFFICE_PACKAGE,
+        ])
+    });
+    if let Err(error) = installed {
+        println!("LibreOffice could not be installed ({error:#}); no print baseline.");
+    }
+}
+
 fn dpkg_installed(package: &str) -> bool {
     output(Command::new("dpkg-query").args(["-W", "-f=${Status}", package]))
         .is_some_and(|status| status.ends_with("install ok installed"))

@@ -9,7 +9,9 @@ use std::path::Path;
 use std::process::Command;
 
 /// Builds the UI and the app, prepares the local demo environment
-/// (`target/dev/`), then starts the app on it.
+/// (`target/dev/`: a demo bureau on the central server and a device vault
+/// enrolled against it), starts the server, then the app; the server stops
+/// when the app does.
 pub fn run(root: &Path) -> Result<()> {
     setup::all(root, Purpose::Run)?;
     cmd::step("Building the UI");
@@ -24,7 +26,7 @@ pub fn run(root: &Path) -> Result<()> {
         "--package",
         "veldwerk-cli",
     ]))?;
-    cmd::step("Preparing the demo environment");
+    cmd::step("Preparing the demo environment and starting the central server");
     let env = dev::prepare(root)?;
     if cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()
@@ -36,11 +38,13 @@ pub fn run(root: &Path) -> Result<()> {
              xvfb-run -s '-screen 0 1280x800x24' cargo xtask run"
         );
     }
-    cmd::step("Starting Veldwerk (close the window to stop)");
+    cmd::step("Starting Veldwerk (close the window to stop, the server stops with it)");
     let app = root
         .join("target/debug")
         .join(format!("veldwerk{}", std::env::consts::EXE_SUFFIX));
-    cmd::run(Command::new(app).env("VELDWERK_DATA_DIR", &env.data_dir))
+    let result = cmd::run(Command::new(app).env("VELDWERK_DATA_DIR", &env.data_dir));
+    drop(env.server);
+    result
 }
 
 /// Every check CI runs, in an order that fails fast on cheap checks.

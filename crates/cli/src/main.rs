@@ -8,6 +8,7 @@
 //! ends the command with a one-line Dutch message naming the field and exit
 //! code 1, before the vault is opened, so nothing is written.
 
+mod bench_print;
 mod input;
 mod print_cmd;
 mod sync_cmd;
@@ -140,6 +141,9 @@ enum Command {
         youth: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Print: letters in the batch.
+        #[arg(long, default_value_t = 500)]
+        letters: usize,
     },
 }
 
@@ -241,7 +245,11 @@ enum CaseCommand {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum BenchSuite {
+    /// The vault's figures, on a generated demo vault.
     Vault,
+    /// Letters to PDF, against LibreOffice when installed; on --vault when
+    /// given, else on a generated demo vault.
+    Print,
 }
 
 fn main() -> ExitCode {
@@ -508,9 +516,25 @@ fn run(cli: Cli) -> Result<()> {
             print_cmd::run(command, vault_dir(dir)?, public_url.as_deref(), json)?;
         }
         Command::Bench {
+            suite: BenchSuite::Print,
+            youth,
+            seed,
+            letters,
+        } => {
+            let options = bench_print::Options {
+                youth,
+                seed,
+                today: today(),
+                letters,
+                singles: 30,
+            };
+            bench_print::run(dir, || passphrase("Wachtwoord van de kluis: "), &options)?;
+        }
+        Command::Bench {
             suite: BenchSuite::Vault,
             youth,
             seed,
+            letters: _,
         } => {
             let work = tempfile::Builder::new()
                 .prefix("veldwerk-bench-")
