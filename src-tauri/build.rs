@@ -2,7 +2,35 @@
 //! an explicit permission in `capabilities/` (nothing is allowed by default).
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&["app_info"]);
+    // Keep in step with `generate_handler!` in lib.rs and `capabilities/default.json`.
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "session",
+        "enroll",
+        "unlock",
+        "lock",
+        "touch",
+        "today",
+        "caseload_options",
+        "caseload",
+        "case_detail",
+        "home_visit_form",
+        "home_visit_preview",
+        "record_home_visit",
+        "close_options",
+        "close_case",
+        "letter_templates",
+        "print_letter",
+        "open_document",
+        "sync_status",
+        "sync_now",
+        "conflicts",
+        "resolve_conflict",
+        "settings",
+        "set_lock_timeout",
+        "set_server_url",
+        "change_passphrase",
+    ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {

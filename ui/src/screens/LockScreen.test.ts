@@ -1,106 +1,172 @@
-// The lock screen against a faked Tauri IPC boundary: `mockIPC` stands in for
+// The start screen against a faked Tauri IPC boundary: `mockIPC` stands in for
 // the Rust side, everything of ours (api.ts, the component) is real.
 
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen } from '@testing-library/svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppInfo } from '../lib/bindings/AppInfo';
 import type { CommandError } from '../lib/bindings/CommandError';
+import type { Session } from '../lib/bindings/Session';
 import LockScreen from './LockScreen.svelte';
 
-const START_FAILED =
-  'Veldwerk kon niet starten. Probeer het opnieuw of neem contact op met uw beheerder.';
+const info = (vaultExists: boolean): AppInfo => ({
+  version: '0.1.0',
+  vaultExists,
+  unlocked: false,
+  minPassphraseLength: 12,
+});
 
-/** Answers `app_info` with `answer`; any other command is a test failure. */
-function backend(answer: () => unknown): string[] {
-  const calls: string[] = [];
-  mockIPC((cmd) => {
-    calls.push(cmd);
-    if (cmd !== 'app_info') {
-      throw new Error(`unexpected command ${cmd}`);
-    }
-    return answer();
+const session: Session = {
+  userName: 'Test Medewerker',
+  role: { code: 'leerplichtambtenaar', label: 'Leerplichtambtenaar' },
+  boa: true,
+  enrolled: true,
+  lockTimeoutMinutes: 10,
+};
+
+type Call = { cmd: string; args: Record<string, unknown> };
+
+/** Answers commands with `answer`; records every call. */
+function backend(answer: (cmd: string, args: Record<string, unknown>) => unknown): Call[] {
+  const calls: Call[] = [];
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: a });
+    return answer(cmd, a);
   });
   return calls;
 }
-
-const info = (vaultExists: boolean): AppInfo => ({ version: '0.1.0', vaultExists });
 
 afterEach(() => {
   clearMocks();
 });
 
-describe('LockScreen', () => {
-  it('shows the app name as the page heading', () => {
-    backend(() => new Promise(() => {}));
-    render(LockScreen);
+describe('LockScreen, unlocking', () => {
+  it('shows the app name as the page heading and the version in the footer', () => {
+    render(LockScreen, { info: info(true), onopen: () => {} });
 
     expect(screen.getByRole('heading', { level: 1, name: 'Veldwerk' })).toBeTruthy();
-  });
-
-  it('asks the user to wait while app_info is pending', () => {
-    backend(() => new Promise(() => {}));
-    render(LockScreen);
-
-    expect(screen.getByRole('status').textContent).toBe('Even geduld…');
-    expect(screen.queryByRole('contentinfo')).toBeNull();
-  });
-
-  it('offers enrollment with a one-time code when no vault exists', async () => {
-    const calls = backend(() => info(false));
-    render(LockScreen);
-
-    expect(await screen.findByRole('heading', { level: 2, name: 'Aanmelden bij uw bureau' })).toBeTruthy();
-    expect(screen.queryByRole('heading', { name: 'Ontgrendelen' })).toBeNull();
-    const code = screen.getByLabelText('Eenmalige code') as HTMLInputElement;
-    expect(code.disabled).toBe(true);
-    expect((screen.getByRole('button', { name: 'Aanmelden' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(code.getAttribute('aria-describedby')).toContain('enroll-soon');
-    expect(screen.getByRole('contentinfo').textContent).toContain('Versie 0.1.0');
-    expect(calls).toEqual(['app_info']);
-  });
-
-  it('offers unlocking with a passphrase when a vault exists', async () => {
-    backend(() => info(true));
-    render(LockScreen);
-
-    expect(await screen.findByRole('heading', { level: 2, name: 'Ontgrendelen' })).toBeTruthy();
-    expect(screen.queryByRole('heading', { name: 'Aanmelden bij uw bureau' })).toBeNull();
-    const passphrase = screen.getByLabelText('Wachtwoordzin') as HTMLInputElement;
-    expect(passphrase.type).toBe('password');
-    expect(passphrase.disabled).toBe(true);
-    expect((screen.getByRole('button', { name: 'Ontgrendelen' }) as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByRole('contentinfo').textContent).toContain('Versie 0.1.0');
   });
 
-  it('shows a plain Dutch error, not the raw one, when app_info fails', async () => {
-    const failure: CommandError = { code: 'internal', message: 'SQLITE_CORRUPT at page 7' };
-    backend(() => Promise.reject(failure));
-    render(LockScreen);
+  it('unlocks with the passphrase and hands over the session', async () => {
+    const calls = backend(() => session);
+    const onopen = vi.fn();
+    render(LockScreen, { info: info(true), onopen });
+
+    const field = screen.getByLabelText('Wachtwoordzin') as HTMLInputElement;
+    expect(field.type).toBe('password');
+    await fireEvent.input(field, { target: { value: 'paard batterij nietje' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ontgrendelen' }));
+
+    await vi.waitFor(() => expect(onopen).toHaveBeenCalledWith(session));
+    expect(calls).toEqual([{ cmd: 'unlock', args: { passphrase: 'paard batterij nietje' } }]);
+  });
+
+  it('says so when the passphrase is wrong, and keeps what was typed', async () => {
+    const wrong: CommandError = { code: 'wrong_passphrase', message: 'Deze wachtwoordzin klopt niet.' };
+    backend(() => Promise.reject(wrong));
+    const onopen = vi.fn();
+    render(LockScreen, { info: info(true), onopen });
+
+    const field = screen.getByLabelText('Wachtwoordzin') as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: 'verkeerd' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ontgrendelen' }));
+
+    expect((await screen.findByRole('alert')).textContent).toContain('Deze wachtwoordzin klopt niet.');
+    expect(field.value).toBe('verkeerd');
+    expect(onopen).not.toHaveBeenCalled();
+  });
+
+  it('asks for a passphrase without calling the backend when the field is empty', async () => {
+    const calls = backend(() => session);
+    render(LockScreen, { info: info(true), onopen: () => {} });
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Ontgrendelen' }));
+
+    expect((await screen.findByRole('alert')).textContent).toContain('Vul uw wachtwoordzin in.');
+    expect(calls).toEqual([]);
+  });
+
+  it('shows a generic Dutch error, not the raw one, when the bridge breaks', async () => {
+    // No mockIPC: `invoke` finds no IPC bridge, as in a plain browser.
+    render(LockScreen, { info: info(true), onopen: () => {} });
+    await fireEvent.input(screen.getByLabelText('Wachtwoordzin'), { target: { value: 'iets' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ontgrendelen' }));
 
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain(START_FAILED);
-    expect(document.body.textContent).not.toContain('SQLITE_CORRUPT');
-    expect(screen.queryByRole('heading', { level: 2 })).toBeNull();
-    expect(screen.queryByRole('contentinfo')).toBeNull();
+    expect(alert.textContent).toContain('Er ging iets mis in Veldwerk');
   });
 
-  it('shows the same error when there is no Tauri runtime at all', async () => {
-    // No mockIPC: `invoke` finds no IPC bridge, as in a plain browser.
-    render(LockScreen);
+  it('shows why it locked', () => {
+    render(LockScreen, { info: info(true), notice: 'Veldwerk is vergrendeld.', onopen: () => {} });
 
-    expect((await screen.findByRole('alert')).textContent).toContain(START_FAILED);
+    expect(screen.getByRole('status').textContent).toContain('Veldwerk is vergrendeld.');
+  });
+});
+
+describe('LockScreen, enrolling', () => {
+  async function fill(passphrase: string, repeat: string): Promise<void> {
+    await fireEvent.input(screen.getByLabelText('Adres van de server'), {
+      target: { value: 'https://veldwerk.voorbeeld.nl' },
+    });
+    await fireEvent.input(screen.getByLabelText('Eenmalige code'), { target: { value: 'ABCD-EFGH-JKMN' } });
+    await fireEvent.input(screen.getByLabelText('Kies een wachtwoordzin'), { target: { value: passphrase } });
+    await fireEvent.input(screen.getByLabelText('Herhaal de wachtwoordzin'), { target: { value: repeat } });
+  }
+
+  it('offers enrollment when no vault exists', () => {
+    render(LockScreen, { info: info(false), onopen: () => {} });
+
+    expect(screen.getByRole('heading', { level: 2, name: 'Aanmelden bij uw bureau' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Ontgrendelen' })).toBeNull();
   });
 
-  it('tries app_info again when the user asks to', async () => {
-    let attempt = 0;
-    const calls = backend(() => (++attempt === 1 ? Promise.reject(new Error('busy')) : info(true)));
-    render(LockScreen);
+  it('refuses a short passphrase before calling the server, and says how many characters are missing', async () => {
+    const calls = backend(() => session);
+    render(LockScreen, { info: info(false), onopen: () => {} });
 
-    await fireEvent.click(await screen.findByRole('button', { name: 'Opnieuw proberen' }));
+    await fill('kort', 'kort');
+    await fireEvent.click(screen.getByRole('button', { name: 'Aanmelden' }));
 
-    expect(await screen.findByRole('heading', { level: 2, name: 'Ontgrendelen' })).toBeTruthy();
-    expect(screen.queryByRole('alert')).toBeNull();
-    expect(calls).toEqual(['app_info', 'app_info']);
+    expect((await screen.findByRole('alert')).textContent).toContain('Nog 8 tekens nodig');
+    expect(calls).toEqual([]);
+  });
+
+  it('enrolls with the trimmed fields and the passphrase', async () => {
+    const calls = backend(() => session);
+    const onopen = vi.fn();
+    render(LockScreen, { info: info(false), onopen });
+
+    await fill('fiets lamp regen boom', 'fiets lamp regen boom');
+    await fireEvent.click(screen.getByRole('button', { name: 'Aanmelden' }));
+
+    await vi.waitFor(() => expect(onopen).toHaveBeenCalledWith(session));
+    expect(calls).toEqual([
+      {
+        cmd: 'enroll',
+        args: {
+          request: {
+            serverUrl: 'https://veldwerk.voorbeeld.nl',
+            code: 'ABCD-EFGH-JKMN',
+            deviceName: 'Laptop',
+            passphrase: 'fiets lamp regen boom',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('shows the server refusal and keeps every field filled in', async () => {
+    const refused: CommandError = { code: 'invalid_input', message: 'Deze aanmeldcode klopt niet.' };
+    backend(() => Promise.reject(refused));
+    render(LockScreen, { info: info(false), onopen: () => {} });
+
+    await fill('fiets lamp regen boom', 'fiets lamp regen boom');
+    await fireEvent.click(screen.getByRole('button', { name: 'Aanmelden' }));
+
+    expect((await screen.findByRole('alert')).textContent).toContain('Deze aanmeldcode klopt niet.');
+    expect((screen.getByLabelText('Eenmalige code') as HTMLInputElement).value).toBe('ABCD-EFGH-JKMN');
+    expect((screen.getByLabelText('Kies een wachtwoordzin') as HTMLInputElement).value).toBe('fiets lamp regen boom');
   });
 });

@@ -4,4 +4,12 @@
  * What the first screen needs to know: which version runs and whether this
  * device already has a vault (unlock) or not yet (enroll).
  */
-export type AppInfo = { version: string, vaultExists: boolean, };
+export type AppInfo = { version: string, vaultExists: boolean, 
+/**
+ * The vault is open (the window was reloaded while unlocked).
+ */
+unlocked: boolean, 
+/**
+ * The passphrase rule: at least this many characters.
+ */
+minPassphraseLength: number, };

@@ -4,4 +4,4 @@
  * Stable codes the UI can branch on. Adding one is fine; renaming one breaks
  * the UI, so the serialized names must not change.
  */
-export type ErrorCode = "internal" | "vault_locked" | "invalid_input";
+export type ErrorCode = "internal" | "vault_locked" | "invalid_input" | "wrong_passphrase" | "too_many_attempts" | "not_found" | "not_allowed" | "changed" | "offline" | "server";

@@ -1,0 +1,295 @@
+//! Letters for a case: which templates fit, rendering one to a PDF in the
+//! private print folder (recorded on the case with its response link), and
+//! opening it with the system's viewer.
+//!
+//! The letter's words are the templates'; this module only gathers the facts
+//! (the youth's name and address, the enrolled user as author) from the vault.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, NaiveTime};
+use tauri::State;
+use veldwerk_domain::LetterKind;
+use veldwerk_print as print;
+use veldwerk_vault::model::NewLetter;
+use veldwerk_vault::{MetaKey, Vault};
+
+use super::{enrolled_user, parse_date, parse_id, today};
+use crate::error::CommandError;
+use crate::platform;
+use crate::state::AppState;
+use crate::views::{LetterNeeds, LetterRequest, LetterTemplate, PrintedLetter};
+
+fn needs(kind: LetterKind) -> LetterNeeds {
+    match kind {
+        LetterKind::InvitationToTalk | LetterKind::AppointmentConfirmation => {
+            LetterNeeds::Appointment
+        }
+        LetterKind::HomeVisitAnnouncement => LetterNeeds::Visit,
+        LetterKind::DoorstroompuntIntroduction => LetterNeeds::Nothing,
+        LetterKind::AbsoluutVerzuimToParents => LetterNeeds::ReplyBefore,
+        LetterKind::OfficialWarning => LetterNeeds::Warning,
+    }
+}
+
+#[tauri::command]
+pub async fn letter_templates(
+    state: State<'_, AppState>,
+    case_id: String,
+) -> Result<Vec<LetterTemplate>, CommandError> {
+    parse_id(&case_id)?;
+    state.with_vault(|v| {
+        let boa = enrolled_user(v)?.is_enforcing_boa();
+        Ok(LetterKind::all()
+            .iter()
+            .map(|kind| {
+                let blocked = (*kind == LetterKind::OfficialWarning && !boa).then(|| {
+                    "Alleen een leerplichtambtenaar met BOA-bevoegdheid kan een officiële waarschuwing maken.".to_owned()
+                });
+                LetterTemplate {
+                    code: kind.code().to_owned(),
+                    label: kind.label().to_owned(),
+                    needs: needs(*kind),
+                    allowed: blocked.is_none(),
+                    reason: blocked,
+                }
+            })
+            .collect())
+    })
+}
+
+fn time(text: Option<&str>, what: &str) -> Result<NaiveTime, CommandError> {
+    text.and_then(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok())
+        .ok_or_else(|| {
+            CommandError::invalid(format!("Vul {what} in als een tijd, bijvoorbeeld 14:30."))
+        })
+}
+
+fn date(text: Option<&str>, what: &str) -> Result<NaiveDate, CommandError> {
+    parse_date(text.unwrap_or_default(), what)
+}
+
+fn letter_kind(
+    kind: LetterKind,
+    r: &LetterRequest,
+    school: Option<String>,
+) -> Result<print::LetterKind, CommandError> {
+    let appointment = || -> Result<print::Appointment, CommandError> {
+        let place = r.place.as_deref().map(str::trim).unwrap_or_default();
+        if place.is_empty() {
+            return Err(CommandError::invalid("Vul in waar het gesprek is."));
+        }
+        Ok(print::Appointment {
+            date: date(r.date.as_deref(), "De datum van het gesprek")?,
+            start: time(r.from.as_deref(), "de begintijd")?,
+            end: None,
+            place: place.to_owned(),
+            place_address: Vec::new(),
+            with_whom: None,
+        })
+    };
+    Ok(match kind {
+        LetterKind::InvitationToTalk => print::LetterKind::Invitation(appointment()?),
+        LetterKind::AppointmentConfirmation => {
+            print::LetterKind::AppointmentConfirmation(appointment()?)
+        }
+        LetterKind::HomeVisitAnnouncement => {
+            let from = time(r.from.as_deref(), "de tijd vanaf")?;
+            let until = time(r.until.as_deref(), "de tijd tot")?;
+            if until <= from {
+                return Err(CommandError::invalid(
+                    "De eindtijd van het bezoek moet na de begintijd liggen.",
+                ));
+            }
+            print::LetterKind::HomeVisitAnnouncement(print::HomeVisit {
+                date: date(r.date.as_deref(), "De datum van het huisbezoek")?,
+                from,
+                until,
+            })
+        }
+        LetterKind::DoorstroompuntIntroduction => print::LetterKind::DoorstroompuntIntroduction,
+        LetterKind::AbsoluutVerzuimToParents => print::LetterKind::AbsoluteAbsence {
+            reply_before: date(
+                r.reply_before.as_deref(),
+                "De datum waarvoor de ouders antwoorden",
+            )?,
+        },
+        LetterKind::OfficialWarning => print::LetterKind::OfficialWarning(print::Warning {
+            school: school.ok_or_else(|| {
+                CommandError::invalid(
+                    "Er is geen school bij deze zaak. De waarschuwing noemt de school.",
+                )
+            })?,
+            period_from: date(r.period_from.as_deref(), "Het begin van de periode")?,
+            period_until: date(r.period_until.as_deref(), "Het einde van de periode")?,
+            hours: r
+                .hours
+                .ok_or_else(|| CommandError::invalid("Vul het aantal uren verzuim in."))?,
+        }),
+    })
+}
+
+fn address_of(
+    street: Option<&str>,
+    number: Option<&str>,
+    postcode: Option<&str>,
+    town: Option<&str>,
+) -> Option<Result<print::PostalAddress, CommandError>> {
+    let (street, number, postcode, town) = (street?, number?, postcode?, town?);
+    Some(
+        print::Postcode::parse(postcode)
+            .map_err(|_| {
+                CommandError::invalid(
+                    "De postcode van het adres klopt niet. Pas het adres aan en probeer het opnieuw.",
+                )
+            })
+            .map(|postcode| print::PostalAddress {
+                street: street.to_owned(),
+                house_number: number.to_owned(),
+                postcode,
+                town: town.to_owned(),
+            }),
+    )
+}
+
+/// Gathers the letter from the vault, renders it and records it on the case.
+fn print_in(
+    v: &mut Vault,
+    state: &AppState,
+    request: &LetterRequest,
+) -> Result<PrintedLetter, CommandError> {
+    let case_id = parse_id(&request.case_id)?;
+    let kind: LetterKind = request
+        .template
+        .parse()
+        .map_err(|_| CommandError::invalid("Kies een brief uit de lijst."))?;
+    let user = enrolled_user(v)?;
+    let server_url = v.meta(MetaKey::ServerUrl)?.ok_or_else(|| {
+        CommandError::not_allowed(
+            "Dit apparaat is niet aangemeld; de QR-code heeft het adres van de server nodig.",
+        )
+    })?;
+    let case = v
+        .cases()
+        .get(case_id)?
+        .ok_or_else(CommandError::not_found)?;
+    let youth = v
+        .youth()
+        .get(case.youth_id)?
+        .ok_or_else(CommandError::not_found)?;
+    let school = match case.school_id.or(youth.school_id) {
+        Some(id) => v.schools().get(id)?.map(|s| s.name),
+        None => None,
+    };
+    let day = today();
+    let letter_kind = letter_kind(kind, request, school)?;
+    let addressee = if kind == LetterKind::AbsoluutVerzuimToParents {
+        print::Addressee::Parents
+    } else {
+        print::Addressee::by_age(youth.birth_date, day)
+    };
+    let own = address_of(
+        youth.street.as_deref(),
+        youth.house_number.as_deref(),
+        youth.postcode.as_deref(),
+        youth.town.as_deref(),
+    );
+    let address = match own {
+        Some(address) => address?,
+        None => {
+            let parents = v.youth().contact_persons(youth.id)?;
+            parents
+                .iter()
+                .filter(|p| p.responsible)
+                .find_map(|p| {
+                    address_of(
+                        p.street.as_deref(),
+                        p.house_number.as_deref(),
+                        p.postcode.as_deref(),
+                        p.town.as_deref(),
+                    )
+                })
+                .ok_or_else(|| {
+                    CommandError::invalid(
+                        "Er is geen volledig adres bekend (straat, huisnummer, postcode en plaats). Vul eerst het adres aan.",
+                    )
+                })??
+        }
+    };
+    let letter = print::Letter {
+        kind: letter_kind,
+        reference: case_id.simple().to_string()[..8].to_uppercase(),
+        date: day,
+        young_person: print::YoungPerson {
+            given_name: youth.name.first_name().to_owned(),
+            full_name: youth.display_name(),
+        },
+        addressee,
+        address,
+        author: print::Consultant {
+            name: user.name.clone(),
+            role: user.role.label().to_owned(),
+            phone: None,
+            whatsapp: None,
+            email: None,
+            boa: user.is_enforcing_boa(),
+        },
+        signed_by: print::SignedBy::Author,
+        token: None,
+    };
+    let printer = state.printer(&server_url, || {
+        // The bureau's branding from the server is not applied yet: the
+        // built-in house style is used for every letter.
+        Ok(print::Printer::new(
+            print::Branding::builtin()?,
+            &print::TemplateSet::builtin(),
+            print::ResponseBase::parse(&server_url)?,
+        )?)
+    })?;
+    let rendered = printer.render_letter(&letter)?;
+    let link = rendered.links.first().ok_or_else(CommandError::internal)?;
+    // File names show up in print queues: a kind and a number, no names.
+    let file = format!(
+        "brief-{}-{}.pdf",
+        kind.code().replace('_', "-"),
+        uuid::Uuid::now_v7().simple()
+    );
+    let path = state.print_dir(|dir| Ok(rendered.save(dir, &file)?))?;
+    v.record_letter(&NewLetter {
+        case_id,
+        template: kind,
+        sent_on: day,
+        token: Some(link.token.as_str().to_owned()),
+        short_code: Some(link.short_code.as_str().to_owned()),
+        url: Some(link.url.clone()),
+        expires_on: None,
+    })?;
+    Ok(PrintedLetter {
+        path: path.to_string_lossy().into_owned(),
+        pages: u32::try_from(rendered.pages).unwrap_or(u32::MAX),
+        short_code: link.short_code.grouped(),
+    })
+}
+
+/// Renders the letter to a PDF in the private print folder (wiped on lock)
+/// and records it on the case. Returns the PDF's path; opening it is
+/// [`open_document`].
+#[tauri::command]
+pub async fn print_letter(
+    state: State<'_, AppState>,
+    request: LetterRequest,
+) -> Result<PrintedLetter, CommandError> {
+    state.change_vault(|v| print_in(v, &state, &request))
+}
+
+/// Opens a PDF this session printed with the system's viewer. Any other path
+/// is refused.
+#[tauri::command]
+pub async fn open_document(state: State<'_, AppState>, path: String) -> Result<(), CommandError> {
+    state.touch();
+    let path = PathBuf::from(path);
+    if !state.is_printed(&path) || !path.is_file() {
+        return Err(CommandError::not_found());
+    }
+    platform::open_document(&path)
+}

@@ -1,0 +1,79 @@
+//! The commands the UI calls (through `ui/src/lib/api.ts` only). Each takes
+//! state, calls a crate and converts the error; none waits on the network
+//! except enrollment, which cannot be done without it.
+//!
+//! - [`session`]: app info, enroll, unlock, lock, activity.
+//! - [`caseload`]: today, the caseload list, a case.
+//! - [`fieldwork`]: home visits and closing a case.
+//! - [`letters`]: templates, printing to PDF, opening it.
+//! - [`sync`]: status, manual sync, conflicts.
+//! - [`settings`]: lock timeout, server address, passphrase, versions.
+
+pub mod caseload;
+pub mod fieldwork;
+pub mod letters;
+pub mod session;
+pub mod settings;
+pub mod sync;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use uuid::Uuid;
+use veldwerk_domain::{Role, User, UserId};
+use veldwerk_vault::Vault;
+
+use crate::error::CommandError;
+
+/// Today, in the laptop's own time zone (Dutch local time in practice).
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub fn parse_id(text: &str) -> Result<Uuid, CommandError> {
+    Uuid::parse_str(text.trim()).map_err(|_| CommandError::not_found())
+}
+
+/// A date as the UI sends it (`2026-11-23`); `what` names the field.
+pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate, CommandError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        CommandError::invalid(format!(
+            "{what} is geen geldige datum. Schrijf de datum als 23-11-2026."
+        ))
+    })
+}
+
+/// A date and time as the UI sends it (`2026-11-23T14:30`).
+pub fn parse_datetime(text: &str, what: &str) -> Result<NaiveDateTime, CommandError> {
+    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
+        CommandError::invalid(format!(
+            "{what} is geen geldige datum en tijd. Vul een datum en een tijd als 14:30 in."
+        ))
+    })
+}
+
+/// The enrolled user as the domain's rules know them; `None` for a vault
+/// that was never enrolled.
+pub fn current_user(vault: &Vault) -> Result<Option<User>, CommandError> {
+    let Some(profile) = veldwerk_sync::stored_profile(vault)? else {
+        return Ok(None);
+    };
+    let role: Role = profile
+        .role
+        .as_str()
+        .parse()
+        .map_err(|_| CommandError::internal())?;
+    Ok(Some(User {
+        id: UserId::parse(&profile.id.to_string()).map_err(|_| CommandError::internal())?,
+        name: profile.name,
+        role,
+        boa: profile.boa,
+    }))
+}
+
+/// The enrolled user, or an error that says to enroll first.
+pub fn enrolled_user(vault: &Vault) -> Result<User, CommandError> {
+    current_user(vault)?.ok_or_else(|| {
+        CommandError::not_allowed(
+            "Dit apparaat is niet aangemeld bij uw bureau. Meld het eerst aan; dan weet Veldwerk wie u bent en wat u mag vastleggen.",
+        )
+    })
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatDateTime, formatTime, parseClockTime, parseDutchDate } from './format';
+
+describe('formatting dates and times the Dutch way', () => {
+  it('writes an ISO date as day-month-year', () => {
+    expect(formatDate('2026-11-23')).toBe('23-11-2026');
+    expect(formatDate('2026-11-23T14:30')).toBe('23-11-2026');
+  });
+
+  it('writes the time as hours:minutes and a date-time as both', () => {
+    expect(formatTime('2026-11-23T14:30')).toBe('14:30');
+    expect(formatTime('2026-11-23')).toBe('');
+    expect(formatDateTime('2026-11-23T09:05')).toBe('23-11-2026 09:05');
+    expect(formatDateTime('2026-11-23')).toBe('23-11-2026');
+  });
+
+  it('leaves empty values empty', () => {
+    expect(formatDate(null)).toBe('');
+    expect(formatTime(undefined)).toBe('');
+  });
+});
+
+describe('reading typed dates and times', () => {
+  const today = new Date(2026, 10, 23);
+
+  it('reads 23-11-2026, 23/11/26 and 2026-11-23', () => {
+    expect(parseDutchDate('23-11-2026', today)).toBe('2026-11-23');
+    expect(parseDutchDate('23/11/26', today)).toBe('2026-11-23');
+    expect(parseDutchDate('2026-11-23', today)).toBe('2026-11-23');
+    expect(parseDutchDate(' 1-2-2027 ', today)).toBe('2027-02-01');
+  });
+
+  it('refuses dates that do not exist', () => {
+    expect(parseDutchDate('31-11-2026', today)).toBeNull();
+    expect(parseDutchDate('29-02-2027', today)).toBeNull();
+    expect(parseDutchDate('morgen', today)).toBeNull();
+  });
+
+  it('reads 14:30, 1430 and 9.05 as clock times, and refuses 24:00', () => {
+    expect(parseClockTime('14:30')).toBe('14:30');
+    expect(parseClockTime('1430')).toBe('14:30');
+    expect(parseClockTime('9.05')).toBe('09:05');
+    expect(parseClockTime('24:00')).toBeNull();
+    expect(parseClockTime('14:60')).toBeNull();
+  });
+});
