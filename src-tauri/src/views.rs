@@ -395,10 +395,18 @@ pub struct TimelineItem {
     pub detail: Option<String>,
 }
 
+/// A card's code as printed: `7K3QD-M9XAB`.
+fn grouped_code(code: &str) -> String {
+    match (code.get(..5), code.get(5..)) {
+        (Some(a), Some(b)) if code.len() == 10 => format!("{a}-{b}"),
+        _ => code.to_owned(),
+    }
+}
+
 fn contact_title(c: &ContactMomentRecord) -> String {
     let kind = c.kind.map_or("Contact", |k| k.label());
     match (c.outcome, &c.card_short_code) {
-        (Some(o), Some(code)) => format!("{kind}: {}; kaartje {code}", o.label()),
+        (Some(o), Some(code)) => format!("{kind}: {}; kaartje {}", o.label(), grouped_code(code)),
         (Some(o), None) => format!("{kind}: {}", o.label()),
         (None, _) => kind.to_owned(),
     }
@@ -725,4 +733,58 @@ pub struct PassphraseChange {
     pub old: Secret,
     #[ts(type = "string")]
     pub new: Secret,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use veldwerk_domain::SchoolHistory;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn status(birth: NaiveDate, on: NaiveDate) -> String {
+        legal_status_text(&LegalStatus::compute(birth, on, &SchoolHistory::default()))
+    }
+
+    #[test]
+    fn legal_status_reads_as_one_dutch_line_with_dutch_dates() {
+        assert_eq!(
+            status(d(2012, 5, 4), d(2026, 11, 23)),
+            "Leerplichtig tot en met 31-07-2028"
+        );
+        assert!(status(d(2009, 5, 4), d(2026, 11, 23)).starts_with("Kwalificatieplichtig tot "));
+        assert!(
+            status(d(2005, 5, 4), d(2026, 11, 23))
+                .starts_with("Doelgroep Doorstroompunt tot en met ")
+        );
+        assert_eq!(
+            status(d(2023, 3, 14), d(2026, 11, 23)),
+            "Nog niet leerplichtig (vanaf 01-04-2028)"
+        );
+    }
+
+    #[test]
+    fn a_soort_code_gets_its_label_and_free_text_stays_as_it_is() {
+        assert_eq!(soort_label(Some("luxe")).as_deref(), Some("Luxe verzuim"));
+        assert_eq!(
+            soort_label(Some("wettelijk verzuim")).as_deref(),
+            Some("wettelijk verzuim")
+        );
+        assert_eq!(soort_label(None), None);
+    }
+
+    #[test]
+    fn a_card_code_is_shown_in_two_groups_of_five() {
+        assert_eq!(grouped_code("7K3QDM9XAB"), "7K3QD-M9XAB");
+        assert_eq!(grouped_code("ABC"), "ABC");
+    }
+
+    #[test]
+    fn dates_go_to_the_ui_as_iso_text() {
+        assert_eq!(ymd(d(2026, 11, 23)), "2026-11-23");
+        let t = d(2026, 11, 23).and_hms_opt(14, 30, 0).unwrap_or_default();
+        assert_eq!(ymd_hm(t), "2026-11-23T14:30");
+    }
 }

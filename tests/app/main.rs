@@ -1,13 +1,40 @@
 //! WebDriver tests of the real Veldwerk app binary under Xvfb. They need a
 //! display, tauri-driver and WebKitWebDriver, so they are `#[ignore]`d in a
 //! plain `cargo test` and run by `cargo xtask e2e` (part of `cargo xtask test`).
+//!
+//! The main story runs against the real `veldwerk-server` binary on a
+//! loopback port: enroll, lock and unlock, find a case by part of a name,
+//! record "niet thuis" with a card code, print an announcement letter (a PDF
+//! read back with `pdftotext`), sync, answer the letter's QR form as a
+//! parent would, lock. (Seeing the reaction arrive is a marked gap: it needs
+//! the vault side of QR responses.) A screenshot of every screen lands in
+//! `target/e2e/`.
 
-use anyhow::Result;
-use veldwerk_e2e::webdriver::Driver;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use veldwerk_e2e::server::Bureau;
+use veldwerk_e2e::webdriver::{Driver, Session};
 use veldwerk_e2e::{artifacts_dir, env_path};
 
 /// The PNG signature; a screenshot without it is not an image.
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// The passphrase the story's consultant chooses (synthetic).
+const PASSPHRASE: &str = "fiets lamp regen boom";
+
+/// Saves a screenshot under `name` and checks it is a real, non-blank PNG.
+fn shot(session: &Session, name: &str) -> Result<()> {
+    let path = artifacts_dir()?.join(name);
+    let size = session.screenshot(&path)?;
+    let bytes = std::fs::read(&path)?;
+    ensure!(bytes.starts_with(PNG_MAGIC), "{name} is not a PNG");
+    // A rendered window compresses to far more than a blank one (a few hundred bytes).
+    ensure!(size > 5_000, "{name} of {size} bytes looks blank");
+    Ok(())
+}
 
 #[test]
 #[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver: run with `cargo xtask e2e`"]
@@ -25,12 +52,285 @@ fn first_start_shows_the_enrollment_screen_with_the_app_name() -> Result<()> {
         panel.contains("Aanmelden"),
         "expected the enrollment panel, got {panel:?}"
     );
+    shot(&session, "01-eerste-start.png")
+}
 
-    let shot = artifacts_dir()?.join("01-eerste-start.png");
-    let size = session.screenshot(&shot)?;
-    let bytes = std::fs::read(&shot)?;
-    assert!(bytes.starts_with(PNG_MAGIC), "screenshot is not a PNG");
-    // A rendered window compresses to far more than a blank one (a few hundred bytes).
-    assert!(size > 5_000, "screenshot of {size} bytes looks blank");
+/// The PDFs in the app's private print folders under `tmp`.
+fn printed_pdfs(tmp: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for dir in std::fs::read_dir(tmp)? {
+        let dir = dir?.path();
+        let is_print_dir = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("veldwerk-print-"));
+        if is_print_dir && dir.is_dir() {
+            for file in std::fs::read_dir(&dir)? {
+                let file = file?.path();
+                if file.extension().is_some_and(|e| e == "pdf") {
+                    found.push(file);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// `application/x-www-form-urlencoded` of `pairs` (reqwest's `form` feature is off).
+fn form_body(pairs: &[(&str, &str)]) -> Result<String> {
+    let mut url = reqwest::Url::parse("http://form.invalid/")?;
+    url.query_pairs_mut().extend_pairs(pairs);
+    Ok(url.query().unwrap_or_default().to_owned())
+}
+
+/// Answers the response form as a parent would: the code from the letter at
+/// `/r`, then the form behind it.
+fn answer_letter(server: &str, short_code: &str) -> Result<()> {
+    veldwerk_sync::install_crypto_provider();
+    let http = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let entry = http
+        .post(format!("{server}/r"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[("code", short_code)])?)
+        .send()?;
+    ensure!(
+        entry.status().as_u16() == 303,
+        "the code was not accepted: {}",
+        entry.status()
+    );
+    let location = entry
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .context("no redirect to the form")?
+        .to_owned();
+    let form = http.get(format!("{server}{location}")).send()?.text()?;
+    let csrf = form
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .context("no CSRF token in the form")?
+        .to_owned();
+    let thanks = http
+        .post(format!("{server}{location}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[
+            ("csrf", csrf.as_str()),
+            ("channel", "telefoon"),
+            ("contact", "0612345678"),
+            ("time", "middag"),
+            ("message", "Bel ons maar na drie uur."),
+        ])?)
+        .send()?;
+    ensure!(
+        thanks.status().is_success(),
+        "the answer was refused: {}",
+        thanks.status()
+    );
+    Ok(())
+}
+
+/// `pdftotext` of `pdf`, with line breaks and spacing folded.
+fn pdf_text(pdf: &Path) -> Result<String> {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .context("running pdftotext (poppler-utils)")?;
+    ensure!(out.status.success(), "pdftotext failed");
+    Ok(String::from_utf8(out.stdout)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and the server binary: run with `cargo xtask e2e`"]
+fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
+    // The bureau: a BOA leerplichtambtenaar with one case of a youth with an
+    // address, served on a loopback port.
+    let bureau = Bureau::new()?;
+    let out = bureau.admin(&[
+        "user",
+        "add",
+        "--name",
+        "Fenna Veldman",
+        "--role",
+        "leerplichtambtenaar",
+        "--boa",
+        "--gemeente",
+        "Utrecht",
+    ])?;
+    let user = uuid::Uuid::parse_str(&out).with_context(|| format!("a user id, not {out:?}"))?;
+    bureau.import_meldingen(&format!(
+        "meldingnummer,datum_melding,werkproces,voornaam,achternaam,geboortedatum,straat,huisnummer,postcode,plaats,gemeente,soort,consulent_id\n\
+         M-E2E-1,2026-11-02,verzuim,Zoë,Doğan,2012-05-04,Lindelaan,12,3511 AB,Utrecht,Utrecht,wettelijk verzuim,{user}\n\
+         M-E2E-2,2026-11-03,verzuim,Daan,Jansen,2011-01-20,Dorpsstraat,3,3583 CD,Utrecht,Utrecht,wettelijk verzuim,{user}\n"
+    ))?;
+    let server = bureau.serve()?;
+    let code = bureau.enrollment_code(user)?;
+
+    let app = env_path("VELDWERK_APP_BIN")?;
+    let driver_bin = env_path("VELDWERK_TAURI_DRIVER")?;
+    let data = tempfile::tempdir()?;
+    let tmp = tempfile::tempdir()?;
+    let viewer = PathBuf::from("true");
+    let driver = Driver::start(
+        &driver_bin,
+        &[
+            ("VELDWERK_DATA_DIR", data.path()),
+            // Printed PDFs land here, so the test can read them back.
+            ("TMPDIR", tmp.path()),
+            // "Open the PDF" runs a program that does nothing.
+            ("VELDWERK_PDF_VIEWER", viewer.as_path()),
+        ],
+    )?;
+    let s = driver.session(&app)?;
+
+    // Enroll.
+    s.wait_for_text("main h2", "Aanmelden bij uw bureau")?;
+    s.type_into("#enroll-server", &server.url())?;
+    s.type_into("#enroll-code", &code)?;
+    s.type_into("#enroll-passphrase", PASSPHRASE)?;
+    s.type_into("#enroll-repeat", PASSPHRASE)?;
+    shot(&s, "02-aanmelden.png")?;
+    s.click_button("Aanmelden")?;
+
+    // Today, and the first sync pulls the caseload.
+    s.wait_for_text("#content h1", "Vandaag")?;
+    s.wait_for_text(".corner", "Gesynchroniseerd om")?;
+    s.wait_for_text("header", "Fenna Veldman")?;
+    shot(&s, "03-vandaag.png")?;
+
+    // Lock, then unlock.
+    s.click_button("Vergrendel nu")?;
+    s.wait_for_text("main h2", "Ontgrendelen")?;
+    shot(&s, "04-vergrendeld.png")?;
+    s.type_into("#passphrase", PASSPHRASE)?;
+    s.click_button("Ontgrendelen")?;
+    s.wait_for_text("#content h1", "Vandaag")?;
+
+    // Find the case by part of the name, without the accent.
+    s.click_button("Caseload")?;
+    s.wait_for_text("#content h1", "Caseload")?;
+    s.type_into("#caseload-search", "dog")?;
+    s.wait_for_text("#content table", "Zoë Doğan")?;
+    let rows = s.text_of("#content table tbody")?;
+    ensure!(
+        !rows.contains("Jansen"),
+        "the search should leave only Zoë: {rows:?}"
+    );
+    ensure!(
+        rows.contains("Leerplichtig tot en met"),
+        "no legal status in {rows:?}"
+    );
+    shot(&s, "05-caseload-zoeken.png")?;
+    s.click_button("Zoë Doğan")?;
+    s.wait_for_text("#content h1", "Zoë Doğan")?;
+    s.wait_for_text("#content", "Lindelaan 12")?;
+    shot(&s, "06-zaak.png")?;
+
+    // Record "niet thuis" with the card's code; the follow-up is shown first.
+    s.click_button("Huisbezoek vastleggen")?;
+    s.wait_for_text("#content h1", "Huisbezoek vastleggen")?;
+    s.click(&s.find("#outcome-niet_thuis")?)?;
+    s.type_into("#visit-card", "7k3qd m9xab")?;
+    s.find("#task-title-0")?;
+    shot(&s, "07-huisbezoek.png")?;
+    s.click_button("Opslaan")?;
+    s.wait_for_text("#content", "Huisbezoek opgeslagen")?;
+    s.click_button("Naar de zaak")?;
+    s.wait_for_text(
+        "#content",
+        "Niet thuis, kaartje in de bus; kaartje 7K3QD-M9XAB",
+    )?;
+    shot(&s, "08-zaak-na-huisbezoek.png")?;
+
+    // Print the announcement of the next visit.
+    s.click_button("Brief maken")?;
+    s.wait_for_text("#content h1", "Brief maken")?;
+    s.click(&s.find("#tpl-aankondiging_huisbezoek")?)?;
+    s.type_into("#l-from", "14:00")?;
+    s.type_into("#l-until", "16:00")?;
+    s.click_button("PDF maken")?;
+    let done = s.wait_for_text("#content", "De brief is klaar")?;
+    let short_code = done
+        .split("Reactiecode: ")
+        .nth(1)
+        .and_then(|rest| rest.get(..11))
+        .context("no reactiecode on screen")?
+        .to_owned();
+    shot(&s, "09-brief.png")?;
+    let pdfs = printed_pdfs(tmp.path())?;
+    ensure!(pdfs.len() == 1, "expected one PDF, found {pdfs:?}");
+    let pdf = &pdfs[0];
+    let bytes = std::fs::read(pdf)?;
+    ensure!(bytes.starts_with(b"%PDF"), "the letter is not a PDF");
+    let text = pdf_text(pdf)?;
+    ensure!(
+        text.contains("Zoë Doğan"),
+        "the letter does not name the youth"
+    );
+    ensure!(
+        text.contains(&short_code),
+        "the letter does not carry the code {short_code}"
+    );
+    s.click_button("Openen om te bekijken en af te drukken")?;
+    s.wait_for_text("#content", "De PDF is geopend")?;
+
+    // Sync: the visit, its tasks and the letter reach the server.
+    let before = {
+        let store = veldwerk_server::Store::open(
+            &bureau.store_path(),
+            veldwerk_server::store::StoreOptions::default(),
+        )?;
+        store.row_counts()?.operations
+    };
+    s.click_button("Nu synchroniseren")?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let corner = s.text_of(".corner")?;
+        if corner.contains("Gesynchroniseerd om") && !corner.contains("wacht") {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("the sync did not finish: {corner:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let after = {
+        let store = veldwerk_server::Store::open(
+            &bureau.store_path(),
+            veldwerk_server::store::StoreOptions::default(),
+        )?;
+        store.row_counts()?.operations
+    };
+    ensure!(
+        after >= before + 3,
+        "the server got {} operations, expected the visit, a task and the letter",
+        after - before
+    );
+    shot(&s, "10-gesynchroniseerd.png")?;
+
+    // A parent answers the letter's QR form: the server finds the letter the
+    // device pushed by the code printed on it, and stores the answer.
+    answer_letter(&server.url(), &short_code)?;
+    // GAP (qr-chain): seeing the reaction arrive on Vandaag needs the vault to
+    // accept the `response` record and the server's contact moment and task
+    // fields in a pull; until that is on main, the next sync fails on this
+    // device ("Er ging iets mis op dit apparaat"), so the story stops here.
+    // Then: sync, and wait for "Zoë Doğan" under "Reacties via QR-code".
+
+    // Lock: the unlock screen, and the printed PDF is gone.
+    s.click_button("Vergrendel nu")?;
+    s.wait_for_text("main h2", "Ontgrendelen")?;
+    ensure!(
+        printed_pdfs(tmp.path())?.is_empty(),
+        "the PDF survived the lock"
+    );
+    shot(&s, "11-vergrendeld.png")?;
     Ok(())
 }

@@ -212,6 +212,108 @@ impl Session {
         }
     }
 
+    /// Finds the first element matching the XPath `xpath`, waiting up to
+    /// [`UI_TIMEOUT`] for it (for "the button that says ...").
+    pub fn find_xpath(&self, xpath: &str) -> Result<Element> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let found = self.call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({ "using": "xpath", "value": xpath })),
+            );
+            match found {
+                Ok(value) => {
+                    let id = value[ELEMENT_KEY]
+                        .as_str()
+                        .with_context(|| format!("element reference missing in {value}"))?;
+                    return Ok(Element(id.to_owned()));
+                }
+                Err(error) if Instant::now() > deadline => {
+                    return Err(error.context(format!("`{xpath}` did not appear")));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+
+    /// Clicks `element`.
+    pub fn click(&self, element: &Element) -> Result<()> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/click", element.0),
+            Some(json!({})),
+        )?;
+        Ok(())
+    }
+
+    /// Clicks the first button whose text is `label` (waiting for it to appear).
+    pub fn click_button(&self, label: &str) -> Result<()> {
+        let button = self.find_xpath(&format!(
+            "//button[not(ancestor::*[@hidden]) and normalize-space()='{label}']"
+        ))?;
+        self.click(&button)
+    }
+
+    /// Types `text` into the element matching `css`, as keystrokes.
+    pub fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let element = self.find(css)?;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", element.0),
+            Some(json!({ "text": text })),
+        )?;
+        Ok(())
+    }
+
+    /// Empties the input matching `css`.
+    pub fn clear(&self, css: &str) -> Result<()> {
+        let element = self.find(css)?;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/clear", element.0),
+            Some(json!({})),
+        )?;
+        Ok(())
+    }
+
+    /// The visible text of the whole window.
+    pub fn page_text(&self) -> Result<String> {
+        let body = self.find("body")?;
+        let text = self.call(
+            reqwest::Method::GET,
+            &format!("/element/{}/text", body.0),
+            None,
+        )?;
+        Ok(text.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits until the text of the element matching `css` contains `needle`,
+    /// and returns that text.
+    pub fn wait_for_text(&self, css: &str, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let text = match self.find(css) {
+                Ok(element) => self
+                    .call(
+                        reqwest::Method::GET,
+                        &format!("/element/{}/text", element.0),
+                        None,
+                    )
+                    .map(|t| t.as_str().unwrap_or_default().to_owned())
+                    .unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                bail!("`{css}` never said {needle:?}; last text: {text:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits until the element matching `css` has non-empty text, and returns it.
     pub fn text_of(&self, css: &str) -> Result<String> {
         let deadline = Instant::now() + UI_TIMEOUT;

@@ -54,10 +54,6 @@ export function visitProblems(draft: VisitDraft): string[] {
  * the proposal, unless the consultant already changed the list; then their
  * list stays (nothing typed is lost).
  */
-export function applyProposal(
-  shown: FollowupTask[],
-  edited: boolean,
-  proposal: FollowupTask[],
-): FollowupTask[] {
+export function applyProposal<T extends object>(shown: T[], edited: boolean, proposal: T[]): T[] {
   return edited ? shown : proposal.map((t) => ({ ...t }));
 }
