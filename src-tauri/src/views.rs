@@ -441,7 +441,7 @@ impl From<&TimelineEntry> for TimelineItem {
                 title: format!(
                     "Melding{}",
                     m.source
-                        .map(|s| format!(" van {}", s.label()))
+                        .map(|s| format!(" (bron: {})", s.label()))
                         .unwrap_or_default()
                 ),
                 detail: m.note.clone(),

@@ -167,8 +167,8 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     let user = uuid::Uuid::parse_str(&out).with_context(|| format!("a user id, not {out:?}"))?;
     bureau.import_meldingen(&format!(
         "meldingnummer,datum_melding,werkproces,voornaam,achternaam,geboortedatum,straat,huisnummer,postcode,plaats,gemeente,soort,consulent_id\n\
-         M-E2E-1,2026-11-02,verzuim,Zoë,Doğan,2012-05-04,Lindelaan,12,3511 AB,Utrecht,Utrecht,wettelijk verzuim,{user}\n\
-         M-E2E-2,2026-11-03,verzuim,Daan,Jansen,2011-01-20,Dorpsstraat,3,3583 CD,Utrecht,Utrecht,wettelijk verzuim,{user}\n"
+         M-E2E-1,2026-11-02,verzuim,Zoë,Doğan,2012-05-04,Lindelaan,12,3511 AB,Utrecht,Utrecht,wettelijk,{user}\n\
+         M-E2E-2,2026-11-03,verzuim,Daan,Jansen,2011-01-20,Dorpsstraat,3,3583 CD,Utrecht,Utrecht,wettelijk,{user}\n"
     ))?;
     let server = bureau.serve()?;
     let code = bureau.enrollment_code(user)?;
@@ -315,6 +315,28 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     );
     shot(&s, "10-gesynchroniseerd.png")?;
 
+    // The other screens: sync with its conflicts, settings, closing the case.
+    s.click_button("Synchronisatie")?;
+    s.wait_for_text("#content", "Geen conflicten")?;
+    shot(&s, "11-synchronisatie.png")?;
+    s.click_button("Instellingen")?;
+    s.wait_for_text("#content", "Over Veldwerk")?;
+    shot(&s, "12-instellingen.png")?;
+    s.click_button("Caseload")?;
+    s.type_into("#caseload-search", "Zoë")?;
+    s.wait_for_text("#content table", "Zoë Doğan")?;
+    s.click_button("Zoë Doğan")?;
+    s.wait_for_text("#content h1", "Zoë Doğan")?;
+    s.click_button("Zaak afsluiten…")?;
+    // The server's import puts the soort on the melding, not on the case, so
+    // an imported case has no outcome list yet and the screen says why
+    // (with a soort, Halt is offered to a BOA only, disabled with reasons).
+    s.wait_for_text(
+        "section[aria-labelledby='close-heading']",
+        "Voor deze zaak is nog geen uitkomstenlijst",
+    )?;
+    shot(&s, "13-zaak-afsluiten.png")?;
+
     // A parent answers the letter's QR form: the server finds the letter the
     // device pushed by the code printed on it, and stores the answer.
     answer_letter(&server.url(), &short_code)?;
@@ -331,6 +353,6 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         printed_pdfs(tmp.path())?.is_empty(),
         "the PDF survived the lock"
     );
-    shot(&s, "11-vergrendeld.png")?;
+    shot(&s, "14-vergrendeld.png")?;
     Ok(())
 }

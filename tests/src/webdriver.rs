@@ -237,6 +237,19 @@ impl Session {
         }
     }
 
+    /// Whether the element matching `css` is enabled (a form control).
+    pub fn is_enabled(&self, css: &str) -> Result<bool> {
+        let element = self.find(css)?;
+        Ok(self
+            .call(
+                reqwest::Method::GET,
+                &format!("/element/{}/enabled", element.0),
+                None,
+            )?
+            .as_bool()
+            .unwrap_or(false))
+    }
+
     /// Clicks `element`.
     pub fn click(&self, element: &Element) -> Result<()> {
         self.call(

@@ -3,7 +3,7 @@
 
 export type Route =
   | { name: 'today' }
-  | { name: 'caseload' }
+  | { name: 'caseload'; dueOnly?: boolean }
   | { name: 'case'; caseId: string }
   | { name: 'visit'; caseId: string }
   | { name: 'letter'; caseId: string }
