@@ -686,6 +686,74 @@ pub struct PrintedLetter {
     pub short_code: String,
 }
 
+// ---- spreekuur -----------------------------------------------------------------
+
+/// A spreekuur day: the planned conversations and what the forms offer.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SpreekuurDay {
+    pub day: String,
+    pub schools: Vec<SchoolOption>,
+    /// The day's spreekuur appointments, by start time.
+    pub appointments: Vec<AgendaItem>,
+    pub outcomes: Vec<Coded>,
+    /// The outcome that means the youth did not come.
+    pub no_show_outcome: String,
+    pub case_kinds: Vec<Coded>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseRef {
+    pub case_id: String,
+    pub kind: Coded,
+    pub open: bool,
+}
+
+/// A young person found for a walk-in, with their cases.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct YouthMatch {
+    pub youth_id: String,
+    pub name: String,
+    pub birth_date: String,
+    pub cases: Vec<CaseRef>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationInput {
+    pub case_id: String,
+    /// `2026-11-23T14:30`.
+    pub at: String,
+    pub outcome: String,
+    pub note: Option<String>,
+    /// The planned appointment this conversation was, if any.
+    pub appointment_id: Option<String>,
+}
+
+/// A walk-in who is not on the device yet: a new youth with a new case.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WalkInInput {
+    pub given_names: String,
+    /// The surname with its tussenvoegsel: "van der Berg".
+    pub surname: String,
+    pub birth_date: String,
+    pub kind: String,
+    pub school_id: Option<String>,
+    pub date: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupSessionInput {
+    pub date: String,
+    pub headcount: u32,
+    pub topic: Option<String>,
+    pub school_id: Option<String>,
+}
+
 // ---- sync ---------------------------------------------------------------------
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -204,6 +204,14 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     s.wait_for_text(".corner", "Gesynchroniseerd om")?;
     s.wait_for_text("header", "Fenna Veldman")?;
     shot(&s, "03-vandaag.png")?;
+    // What the server holds before this device changes anything.
+    let before = {
+        let store = veldwerk_server::Store::open(
+            &bureau.store_path(),
+            veldwerk_server::store::StoreOptions::default(),
+        )?;
+        store.row_counts()?.operations
+    };
 
     // Lock, then unlock.
     s.click_button("Vergrendel nu")?;
@@ -281,14 +289,31 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     s.click_button("Openen om te bekijken en af te drukken")?;
     s.wait_for_text("#content", "De PDF is geopend")?;
 
-    // Sync: the visit, its tasks and the letter reach the server.
-    let before = {
-        let store = veldwerk_server::Store::open(
-            &bureau.store_path(),
-            veldwerk_server::store::StoreOptions::default(),
-        )?;
-        store.row_counts()?.operations
-    };
+    // Spreekuur: a walk-in who is not on the device yet, and a group session.
+    s.click_button("Spreekuur")?;
+    s.wait_for_text("#content h1", "Spreekuur")?;
+    s.click_button("+ Nieuwe jongere toevoegen")?;
+    s.type_into("#nw-given", "Lars")?;
+    s.type_into("#nw-surname", "van der Berg")?;
+    s.type_into("#nw-birth", "10-03-2011")?;
+    s.click_button("Toevoegen en gesprek vastleggen")?;
+    s.wait_for_text("#conv-heading", "Gesprek met Lars van der Berg")?;
+    s.click(&s.find("#conv-gesproken_jongere")?)?;
+    s.type_into("#conv-note", "Komt volgende week terug met zijn moeder.")?;
+    s.click_button("Gesprek opslaan")?;
+    s.wait_for_text("#content", "Gesprek met Lars van der Berg opgeslagen.")?;
+    s.type_into("#gr-count", "12")?;
+    s.type_into("#gr-topic", "Voorlichting leerplicht klas 2")?;
+    s.click_button("Groepsvoorlichting opslaan")?;
+    s.wait_for_text(
+        "#content",
+        "Groepsvoorlichting met 12 deelnemers opgeslagen.",
+    )?;
+    s.type_into("#walkin-search", "berg")?;
+    s.wait_for_text("#content", "Gesprek vastleggen (Verzuim)")?;
+    shot(&s, "10-spreekuur.png")?;
+
+    // Sync: the visit, its tasks, the letter and the walk-in reach the server.
     s.click_button("Nu synchroniseren")?;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -309,19 +334,19 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         store.row_counts()?.operations
     };
     ensure!(
-        after >= before + 3,
-        "the server got {} operations, expected the visit, a task and the letter",
+        after >= before + 6,
+        "the server got {} operations, expected the visit, a task, the letter, a youth, a case and a conversation",
         after - before
     );
-    shot(&s, "10-gesynchroniseerd.png")?;
+    shot(&s, "11-gesynchroniseerd.png")?;
 
     // The other screens: sync with its conflicts, settings, closing the case.
     s.click_button("Synchronisatie")?;
     s.wait_for_text("#content", "Geen conflicten")?;
-    shot(&s, "11-synchronisatie.png")?;
+    shot(&s, "12-synchronisatie.png")?;
     s.click_button("Instellingen")?;
     s.wait_for_text("#content", "Over Veldwerk")?;
-    shot(&s, "12-instellingen.png")?;
+    shot(&s, "13-instellingen.png")?;
     s.click_button("Caseload")?;
     s.type_into("#caseload-search", "Zoë")?;
     s.wait_for_text("#content table", "Zoë Doğan")?;
@@ -335,7 +360,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         "section[aria-labelledby='close-heading']",
         "Voor deze zaak is nog geen uitkomstenlijst",
     )?;
-    shot(&s, "13-zaak-afsluiten.png")?;
+    shot(&s, "14-zaak-afsluiten.png")?;
 
     // A parent answers the letter's QR form: the server finds the letter the
     // device pushed by the code printed on it, and stores the answer.
@@ -353,6 +378,6 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         printed_pdfs(tmp.path())?.is_empty(),
         "the PDF survived the lock"
     );
-    shot(&s, "14-vergrendeld.png")?;
+    shot(&s, "15-vergrendeld.png")?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! - [`fieldwork`]: home visits and closing a case.
 //! - [`letters`]: templates, printing to PDF, opening it.
 //! - [`sync`]: status, manual sync, conflicts.
+//! - [`spreekuur`]: office hours at a school: conversations, walk-ins, group sessions.
 //! - [`settings`]: lock timeout, server address, passphrase, versions.
 
 pub mod caseload;
@@ -14,6 +15,7 @@ pub mod fieldwork;
 pub mod letters;
 pub mod session;
 pub mod settings;
+pub mod spreekuur;
 pub mod sync;
 
 use chrono::{NaiveDate, NaiveDateTime};

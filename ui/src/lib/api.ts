@@ -33,6 +33,11 @@ import type { Session } from './bindings/Session';
 import type { Settings } from './bindings/Settings';
 import type { SyncOverview } from './bindings/SyncOverview';
 import type { Today } from './bindings/Today';
+import type { SpreekuurDay } from './bindings/SpreekuurDay';
+import type { YouthMatch } from './bindings/YouthMatch';
+import type { ConversationInput } from './bindings/ConversationInput';
+import type { WalkInInput } from './bindings/WalkInInput';
+import type { GroupSessionInput } from './bindings/GroupSessionInput';
 
 export type {
   AppInfo,
@@ -58,6 +63,11 @@ export type {
   Settings,
   SyncOverview,
   Today,
+  SpreekuurDay,
+  YouthMatch,
+  ConversationInput,
+  WalkInInput,
+  GroupSessionInput,
 };
 
 /** Names of the events the Rust side emits. */
@@ -153,6 +163,32 @@ export function closeOptions(caseId: string): Promise<CloseOptions> {
 
 export function closeCase(caseId: string, outcome: string): Promise<CaseView> {
   return invoke<CaseView>('close_case', { caseId, outcome });
+}
+
+// ---- spreekuur -------------------------------------------------------------------
+
+/** The spreekuur conversations planned on `date` (`2026-11-23`) and what the forms offer. */
+export function spreekuurDay(date: string): Promise<SpreekuurDay> {
+  return invoke<SpreekuurDay>('spreekuur_day', { date });
+}
+
+/** Young people whose name matches, with their cases (for a walk-in). */
+export function findYouth(text: string): Promise<YouthMatch[]> {
+  return invoke<YouthMatch[]>('find_youth', { text });
+}
+
+export function recordConversation(conversation: ConversationInput): Promise<void> {
+  return invoke<void>('record_conversation', { conversation });
+}
+
+/** A new youth with a new case; returns the case id. */
+export function addWalkIn(walkIn: WalkInInput): Promise<string> {
+  return invoke<string>('add_walk_in', { walkIn });
+}
+
+/** An anonymous group session: a headcount only. */
+export function recordGroupSession(session: GroupSessionInput): Promise<void> {
+  return invoke<void>('record_group_session', { session });
 }
 
 // ---- letters ----------------------------------------------------------------------

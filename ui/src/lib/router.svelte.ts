@@ -7,6 +7,7 @@ export type Route =
   | { name: 'case'; caseId: string }
   | { name: 'visit'; caseId: string }
   | { name: 'letter'; caseId: string }
+  | { name: 'spreekuur' }
   | { name: 'sync' }
   | { name: 'settings' };
 
