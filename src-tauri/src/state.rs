@@ -304,3 +304,35 @@ impl AppState {
         Ok(printer)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_app_untouched_for_the_lock_timeout_is_idle_and_a_touch_starts_the_clock_again()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let state = AppState::new(dir.path().to_owned());
+        assert!(!state.idle());
+        // A laptop that slept for eleven minutes: the wall clock moved on.
+        guard(&state.activity).wall = Utc::now() - chrono::Duration::minutes(11);
+        assert!(state.idle());
+        state.touch();
+        assert!(!state.idle());
+        Ok(())
+    }
+
+    #[test]
+    fn the_lock_timeout_is_kept_next_to_the_vault_and_only_listed_choices_are_accepted()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let state = AppState::new(dir.path().to_owned());
+        assert_eq!(state.settings().lock_timeout_minutes, 10);
+        state.set_lock_timeout(5)?;
+        assert!(state.set_lock_timeout(7).is_err());
+        let again = AppState::new(dir.path().to_owned());
+        assert_eq!(again.settings().lock_timeout_minutes, 5);
+        Ok(())
+    }
+}

@@ -754,6 +754,44 @@ pub struct GroupSessionInput {
     pub school_id: Option<String>,
 }
 
+// ---- outreach -------------------------------------------------------------------
+
+/// Where one step of the outreach sequence stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum StepState {
+    /// Not planned as a task (the sequence has not started).
+    NotPlanned,
+    Open,
+    Done,
+    /// Dropped because the young person reacted.
+    Stopped,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OutreachStep {
+    pub title: String,
+    pub explanation: String,
+    pub kind: Coded,
+    pub due_on: String,
+    pub state: StepState,
+}
+
+/// The three-week outreach sequence of a new vsv'er, with its progress.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Outreach {
+    /// Only VSV cases have the sequence.
+    pub applicable: bool,
+    pub started: bool,
+    /// A reaction (or a conversation) ended the sequence.
+    pub ended_by_reaction: bool,
+    /// Without a phone number the first week is a letter.
+    pub has_phone: bool,
+    pub steps: Vec<OutreachStep>,
+}
+
 // ---- sync ---------------------------------------------------------------------
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -168,7 +168,8 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     bureau.import_meldingen(&format!(
         "meldingnummer,datum_melding,werkproces,voornaam,achternaam,geboortedatum,straat,huisnummer,postcode,plaats,gemeente,soort,consulent_id\n\
          M-E2E-1,2026-11-02,verzuim,Zoë,Doğan,2012-05-04,Lindelaan,12,3511 AB,Utrecht,Utrecht,wettelijk,{user}\n\
-         M-E2E-2,2026-11-03,verzuim,Daan,Jansen,2011-01-20,Dorpsstraat,3,3583 CD,Utrecht,Utrecht,wettelijk,{user}\n"
+         M-E2E-2,2026-11-03,verzuim,Daan,Jansen,2011-01-20,Dorpsstraat,3,3583 CD,Utrecht,Utrecht,wettelijk,{user}\n\
+         M-E2E-3,2026-11-16,vsv,Mila,Bakker,2006-08-12,Kerkstraat,5,3512 AA,Utrecht,Utrecht,,{user}\n"
     ))?;
     let server = bureau.serve()?;
     let code = bureau.enrollment_code(user)?;
@@ -313,6 +314,20 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     s.wait_for_text("#content", "Gesprek vastleggen (Verzuim)")?;
     shot(&s, "10-spreekuur.png")?;
 
+    // A new vsv'er: start the three-week outreach sequence on her case.
+    s.click_button("Caseload")?;
+    s.type_into("#caseload-search", "bakker")?;
+    s.wait_for_text("#content table", "Mila Bakker")?;
+    s.click_button("Mila Bakker")?;
+    s.wait_for_text("#content", "Kennismakingsreeks (3 weken)")?;
+    s.click_button("Reeks starten")?;
+    let steps = s.wait_for_text("section[aria-labelledby='outreach-heading']", "Te doen")?;
+    ensure!(
+        steps.contains("Kennismakingsbrief sturen") && steps.contains("Huisbezoek"),
+        "without a phone number the sequence starts with a letter: {steps:?}"
+    );
+    shot(&s, "11-kennismakingsreeks.png")?;
+
     // Sync: the visit, its tasks, the letter and the walk-in reach the server.
     s.click_button("Nu synchroniseren")?;
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -338,15 +353,15 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         "the server got {} operations, expected the visit, a task, the letter, a youth, a case and a conversation",
         after - before
     );
-    shot(&s, "11-gesynchroniseerd.png")?;
+    shot(&s, "12-gesynchroniseerd.png")?;
 
     // The other screens: sync with its conflicts, settings, closing the case.
     s.click_button("Synchronisatie")?;
     s.wait_for_text("#content", "Geen conflicten")?;
-    shot(&s, "12-synchronisatie.png")?;
+    shot(&s, "13-synchronisatie.png")?;
     s.click_button("Instellingen")?;
     s.wait_for_text("#content", "Over Veldwerk")?;
-    shot(&s, "13-instellingen.png")?;
+    shot(&s, "14-instellingen.png")?;
     s.click_button("Caseload")?;
     s.type_into("#caseload-search", "Zoë")?;
     s.wait_for_text("#content table", "Zoë Doğan")?;
@@ -360,7 +375,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         "section[aria-labelledby='close-heading']",
         "Voor deze zaak is nog geen uitkomstenlijst",
     )?;
-    shot(&s, "14-zaak-afsluiten.png")?;
+    shot(&s, "15-zaak-afsluiten.png")?;
 
     // A parent answers the letter's QR form: the server finds the letter the
     // device pushed by the code printed on it, and stores the answer.
@@ -378,6 +393,6 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         printed_pdfs(tmp.path())?.is_empty(),
         "the PDF survived the lock"
     );
-    shot(&s, "15-vergrendeld.png")?;
+    shot(&s, "16-vergrendeld.png")?;
     Ok(())
 }

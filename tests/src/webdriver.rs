@@ -250,8 +250,19 @@ impl Session {
             .unwrap_or(false))
     }
 
-    /// Clicks `element`.
+    /// Clicks `element`, after scrolling it into view (WebKitWebDriver does
+    /// not scroll nested scroll areas by itself).
     pub fn click(&self, element: &Element) -> Result<()> {
+        let mut reference = serde_json::Map::new();
+        reference.insert(ELEMENT_KEY.to_owned(), Value::String(element.0.clone()));
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({
+                "script": "arguments[0].scrollIntoView({ block: 'center' });",
+                "args": [reference]
+            })),
+        )?;
         self.call(
             reqwest::Method::POST,
             &format!("/element/{}/click", element.0),

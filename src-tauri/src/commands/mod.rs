@@ -5,6 +5,7 @@
 //! - [`session`]: app info, enroll, unlock, lock, activity.
 //! - [`caseload`]: today, the caseload list, a case.
 //! - [`fieldwork`]: home visits and closing a case.
+//! - [`outreach`]: the three-week outreach sequence of a new vsv'er.
 //! - [`letters`]: templates, printing to PDF, opening it.
 //! - [`sync`]: status, manual sync, conflicts.
 //! - [`spreekuur`]: office hours at a school: conversations, walk-ins, group sessions.
@@ -13,6 +14,7 @@
 pub mod caseload;
 pub mod fieldwork;
 pub mod letters;
+pub mod outreach;
 pub mod session;
 pub mod settings;
 pub mod spreekuur;

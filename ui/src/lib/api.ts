@@ -33,6 +33,7 @@ import type { Session } from './bindings/Session';
 import type { Settings } from './bindings/Settings';
 import type { SyncOverview } from './bindings/SyncOverview';
 import type { Today } from './bindings/Today';
+import type { Outreach } from './bindings/Outreach';
 import type { SpreekuurDay } from './bindings/SpreekuurDay';
 import type { YouthMatch } from './bindings/YouthMatch';
 import type { ConversationInput } from './bindings/ConversationInput';
@@ -63,6 +64,7 @@ export type {
   Settings,
   SyncOverview,
   Today,
+  Outreach,
   SpreekuurDay,
   YouthMatch,
   ConversationInput,
@@ -163,6 +165,23 @@ export function closeOptions(caseId: string): Promise<CloseOptions> {
 
 export function closeCase(caseId: string, outcome: string): Promise<CaseView> {
   return invoke<CaseView>('close_case', { caseId, outcome });
+}
+
+// ---- outreach ------------------------------------------------------------------
+
+/** The three-week outreach sequence of a VSV case, with its progress. */
+export function outreach(caseId: string): Promise<Outreach> {
+  return invoke<Outreach>('outreach', { caseId });
+}
+
+/** Plans the sequence's steps as tasks on the case. */
+export function startOutreach(caseId: string): Promise<Outreach> {
+  return invoke<Outreach>('start_outreach', { caseId });
+}
+
+/** After a reaction: drops the steps still open. */
+export function stopOutreach(caseId: string): Promise<Outreach> {
+  return invoke<Outreach>('stop_outreach', { caseId });
 }
 
 // ---- spreekuur -------------------------------------------------------------------
