@@ -396,3 +396,88 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     shot(&s, "16-vergrendeld.png")?;
     Ok(())
 }
+
+/// The CLI binary next to the app binary (`cargo xtask e2e` builds the workspace).
+fn cli_binary(app: &Path) -> Result<PathBuf> {
+    let cli = app.with_file_name(format!("veldwerk-cli{}", std::env::consts::EXE_SUFFIX));
+    ensure!(cli.is_file(), "{} is missing", cli.display());
+    Ok(cli)
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver: run with `cargo xtask e2e`"]
+fn a_vault_with_the_demo_caseload_unlocks_and_works_at_1280_by_720() -> Result<()> {
+    let app = env_path("VELDWERK_APP_BIN")?;
+    let driver_bin = env_path("VELDWERK_TAURI_DRIVER")?;
+    let data = tempfile::tempdir()?;
+    let vault = data.path().join("vault");
+    // A vault made by the CLI, not enrolled anywhere: 300 synthetic young
+    // people (a busy consultant's caseload).
+    // The recovery key a bureau would hand out, made with the server binary.
+    let office = tempfile::tempdir()?;
+    let server = veldwerk_e2e::server::server_binary()?;
+    let config = office.path().join("server.toml");
+    let run = |args: &[&str]| -> Result<String> {
+        let out = Command::new(&server)
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .env("VELDWERK_SERVER_LOG", "warn")
+            .output()?;
+        ensure!(out.status.success(), "veldwerk-server {args:?} failed");
+        Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+    };
+    run(&["init"])?;
+    let key_file = office.path().join("herstelsleutel.txt");
+    let recipient = run(&[
+        "recovery-key",
+        "generate",
+        "--out",
+        &key_file.to_string_lossy(),
+    ])?;
+    let cli = cli_binary(&app)?;
+    for args in [
+        vec!["init", "--recovery-recipient", recipient.as_str()],
+        vec!["demo", "--youth", "300", "--seed", "1"],
+    ] {
+        let out = Command::new(&cli)
+            .arg("--vault")
+            .arg(&vault)
+            .args(&args)
+            .env("VELDWERK_PASSPHRASE", PASSPHRASE)
+            .output()?;
+        ensure!(
+            out.status.success(),
+            "veldwerk-cli {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let driver = Driver::start(&driver_bin, &[("VELDWERK_DATA_DIR", data.path())])?;
+    let s = driver.session(&app)?;
+    s.set_window_size(1280, 720)?;
+
+    s.wait_for_text("main h2", "Ontgrendelen")?;
+    s.type_into("#passphrase", "niet de goede zin")?;
+    s.click_button("Ontgrendelen")?;
+    s.wait_for_text("#start-error", "Deze wachtwoordzin klopt niet")?;
+    s.clear("#passphrase")?;
+    s.type_into("#passphrase", PASSPHRASE)?;
+    s.click_button("Ontgrendelen")?;
+
+    s.wait_for_text("#content h1", "Vandaag")?;
+    s.wait_for_text(".corner", "Niet aangemeld")?;
+    shot(&s, "20-demo-vandaag.png")?;
+    s.click_button("Caseload")?;
+    let count = s.wait_for_text("#content .count", "zaken")?;
+    ensure!(count.contains("zaken"), "no count: {count:?}");
+    shot(&s, "21-demo-caseload.png")?;
+    // The first case in the list opens with its timeline.
+    let first = s.find("#content table tbody button")?;
+    s.click(&first)?;
+    s.wait_for_text("#content", "Tijdlijn")?;
+    shot(&s, "22-demo-zaak.png")?;
+    // Not enrolled: closing a case says why it cannot.
+    s.click_button("Zaak afsluiten…")?;
+    s.wait_for_text("section[aria-labelledby='close-heading']", "niet aangemeld")?;
+    Ok(())
+}

@@ -250,6 +250,17 @@ impl Session {
             .unwrap_or(false))
     }
 
+    /// Sets the window's size in CSS pixels (the smallest screen the app
+    /// supports is 1280 x 720).
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )?;
+        Ok(())
+    }
+
     /// Clicks `element`, after scrolling it into view (WebKitWebDriver does
     /// not scroll nested scroll areas by itself).
     pub fn click(&self, element: &Element) -> Result<()> {
