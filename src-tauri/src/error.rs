@@ -180,3 +180,57 @@ impl From<PrintError> for CommandError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn a_wrong_passphrase_and_too_many_attempts_tell_the_user_what_to_do() {
+        let wrong = CommandError::from(VaultError::WrongPassphrase);
+        assert_eq!(wrong.code, ErrorCode::WrongPassphrase);
+        assert!(wrong.message.contains("probeer het opnieuw"));
+        let wait = CommandError::from(VaultError::TooManyAttempts {
+            retry_after: Duration::from_secs(30),
+        });
+        assert_eq!(wait.code, ErrorCode::TooManyAttempts);
+        assert!(wait.message.contains("Wacht 30 seconden"));
+    }
+
+    #[test]
+    fn a_record_changed_elsewhere_says_the_typed_input_is_kept() {
+        let e = CommandError::from(VaultError::VersionConflict {
+            entity: "case".into(),
+            expected: 1,
+            found: 2,
+        });
+        assert_eq!(e.code, ErrorCode::Changed);
+        assert!(e.message.contains("staat nog in het formulier"));
+    }
+
+    #[test]
+    fn sync_errors_keep_their_dutch_message_and_a_locked_vault_asks_to_unlock() {
+        let locked = CommandError::from(SyncError::Locked);
+        assert_eq!(locked.code, ErrorCode::VaultLocked);
+        let bad_url = CommandError::from(SyncError::InvalidUrl("no scheme"));
+        assert_eq!(bad_url.code, ErrorCode::InvalidInput);
+        assert!(bad_url.message.contains("adres van de server"));
+        assert!(!bad_url.message.contains("no scheme"));
+    }
+
+    #[test]
+    fn unexpected_errors_become_one_plain_message_without_details() {
+        let e = CommandError::from(VaultError::Corrupt);
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert!(e.message.starts_with("Er ging iets mis in Veldwerk."));
+    }
+
+    #[test]
+    fn error_codes_serialize_in_snake_case_for_the_ui() -> Result<(), serde_json::Error> {
+        let json = serde_json::to_value(CommandError::new(ErrorCode::TooManyAttempts, "x"))?;
+        assert_eq!(json["code"], "too_many_attempts");
+        Ok(())
+    }
+}
