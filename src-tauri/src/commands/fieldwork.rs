@@ -1,13 +1,14 @@
 //! Work on a case: recording a home visit with its follow-up tasks, and
 //! closing a case with an outcome code.
 
+use chrono::NaiveDate;
 use tauri::State;
 use veldwerk_domain::rules::halt::check_halt;
 use veldwerk_domain::{
-    ContactKind, ContactOutcome, LetterKind, Outcome, OutcomeRejected, ProposedTask, TaskKind,
+    ContactKind, ContactOutcome, LetterKind, Outcome, ProposedTask, TaskKind, User,
     allowed_outcomes,
 };
-use veldwerk_vault::model::{CardLeft, HomeVisit};
+use veldwerk_vault::model::{CardLeft, CaseRecord, HomeVisit, YouthRecord};
 
 use super::{enrolled_user, parse_date, parse_datetime, parse_id, today};
 use crate::error::CommandError;
@@ -179,51 +180,53 @@ pub async fn close_options(
     state.with_vault(|v| {
         let user = enrolled_user(v)?;
         let case = v.cases().get(id)?.ok_or_else(CommandError::not_found)?;
-        if !case.is_open() {
-            return Ok(CloseOptions {
-                outcomes: Vec::new(),
-                note: Some("Deze zaak is al afgesloten.".to_owned()),
-            });
-        }
         let youth = v.youth().get(case.youth_id)?;
-        let day = today();
-        let mut outcomes = Vec::new();
-        for outcome in allowed_outcomes(case.kind, case.verzuim_kind, case.vsv_kind) {
-            if !outcome.closes_case() {
-                continue;
-            }
-            match user.may_record(outcome) {
-                Ok(()) => {}
-                // Not offered at all: the user may never record these.
-                Err(
-                    OutcomeRejected::NeedsBoa
-                    | OutcomeRejected::RoleRecordsNoEnforcement
-                    | OutcomeRejected::RoleRecordsNoOutcomes
-                    | OutcomeRejected::NotForThisCase,
-                ) => continue,
-            }
-            let blocked = if outcome == Outcome::HaltReferral {
-                match &youth {
-                    Some(y) => check_halt(y.birth_date, day, case.hours_absent.unwrap_or(0), &user)
-                        .err()
-                        .map(|e| e.to_string()),
-                    None => Some("De gegevens van de jongere staan niet op dit apparaat".to_owned()),
-                }
-            } else {
-                None
-            };
-            outcomes.push(OutcomeOption {
-                code: outcome.code().to_owned(),
-                label: outcome.label().to_owned(),
-                allowed: blocked.is_none(),
-                reason: blocked.map(|r| format!("{r}.")),
-            });
-        }
-        let note = outcomes.is_empty().then(|| {
-            "Voor deze zaak is nog geen uitkomstenlijst: kies eerst de soort zaak (bijvoorbeeld op het kantoor).".to_owned()
-        });
-        Ok(CloseOptions { outcomes, note })
+        Ok(outcome_options(&case, youth.as_ref(), &user, today()))
     })
+}
+
+/// The choice of outcomes for `case`, as `user` sees it on `day`.
+fn outcome_options(
+    case: &CaseRecord,
+    youth: Option<&YouthRecord>,
+    user: &User,
+    day: NaiveDate,
+) -> CloseOptions {
+    if !case.is_open() {
+        return CloseOptions {
+            outcomes: Vec::new(),
+            note: Some("Deze zaak is al afgesloten.".to_owned()),
+        };
+    }
+    let mut outcomes = Vec::new();
+    for outcome in allowed_outcomes(case.kind, case.verzuim_kind, case.vsv_kind) {
+        // Not offered at all: what never closes a case, and what this user
+        // may never record (Halt and PV without BOA, enforcement by the
+        // administration).
+        if !outcome.closes_case() || user.may_record(outcome).is_err() {
+            continue;
+        }
+        let blocked = if outcome == Outcome::HaltReferral {
+            match youth {
+                Some(y) => check_halt(y.birth_date, day, case.hours_absent.unwrap_or(0), user)
+                    .err()
+                    .map(|e| e.to_string()),
+                None => Some("De gegevens van de jongere staan niet op dit apparaat".to_owned()),
+            }
+        } else {
+            None
+        };
+        outcomes.push(OutcomeOption {
+            code: outcome.code().to_owned(),
+            label: outcome.label().to_owned(),
+            allowed: blocked.is_none(),
+            reason: blocked.map(|r| format!("{r}.")),
+        });
+    }
+    let note = outcomes.is_empty().then(|| {
+        "Voor deze zaak is nog geen uitkomstenlijst: kies eerst de soort zaak (bijvoorbeeld op het kantoor).".to_owned()
+    });
+    CloseOptions { outcomes, note }
 }
 
 #[tauri::command]
@@ -254,4 +257,137 @@ pub async fn close_case(
             .ok_or_else(CommandError::not_found)?;
         Ok(CaseView::of(&detail, day))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+    use veldwerk_domain::{
+        CaseKind, CaseStatus, PersonName, Role, SchoolHistory, UserId, VerzuimKind,
+    };
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn case(hours: Option<u32>) -> CaseRecord {
+        CaseRecord {
+            id: Uuid::nil(),
+            version: 1,
+            youth_id: Uuid::nil(),
+            kind: CaseKind::Verzuim,
+            soort: Some("wettelijk".into()),
+            verzuim_kind: Some(VerzuimKind::Wettelijk),
+            vsv_kind: None,
+            vrijstelling_article: None,
+            vrijstelling_status: None,
+            status: CaseStatus::Open,
+            assigned_user_id: None,
+            shared_with: Vec::new(),
+            opened_on: d(2026, 9, 1),
+            closed_on: None,
+            outcome: None,
+            gemeente: None,
+            school_id: None,
+            hours_absent: hours,
+            care_concern: false,
+        }
+    }
+
+    fn youth(birth: NaiveDate) -> YouthRecord {
+        YouthRecord {
+            id: Uuid::nil(),
+            version: 1,
+            name: PersonName {
+                given_names: "Sam".into(),
+                call_name: None,
+                prefix: None,
+                family_name: "Test".into(),
+            },
+            birth_date: birth,
+            bsn: None,
+            onderwijsnummer: None,
+            street: None,
+            house_number: None,
+            postcode: None,
+            town: None,
+            gemeente: None,
+            phone: None,
+            email: None,
+            school_id: None,
+            history: SchoolHistory::default(),
+        }
+    }
+
+    fn user(role: Role, boa: bool) -> User {
+        User {
+            id: UserId::parse("u1").unwrap_or_else(|_| unreachable!()),
+            name: "Medewerker".into(),
+            role,
+            boa,
+        }
+    }
+
+    fn option<'a>(options: &'a CloseOptions, code: &str) -> Option<&'a OutcomeOption> {
+        options.outcomes.iter().find(|o| o.code == code)
+    }
+
+    #[test]
+    fn halt_and_pv_are_not_offered_to_someone_without_boa() {
+        let options = outcome_options(
+            &case(Some(20)),
+            Some(&youth(d(2012, 5, 4))),
+            &user(Role::Leerplichtambtenaar, false),
+            d(2026, 11, 23),
+        );
+        assert!(option(&options, "halt_verwijzing").is_none());
+        assert!(option(&options, "pv_relatief_verzuim").is_none());
+        assert!(option(&options, "waarschuwing").is_some_and(|o| o.allowed));
+    }
+
+    #[test]
+    fn a_boa_gets_halt_when_the_youth_is_eligible() {
+        let options = outcome_options(
+            &case(Some(20)),
+            Some(&youth(d(2012, 5, 4))),
+            &user(Role::Leerplichtambtenaar, true),
+            d(2026, 11, 23),
+        );
+        assert!(option(&options, "halt_verwijzing").is_some_and(|o| o.allowed));
+        assert!(option(&options, "pv_relatief_verzuim").is_some_and(|o| o.allowed));
+    }
+
+    #[test]
+    fn a_boa_sees_halt_disabled_with_every_reason_when_the_youth_is_not_eligible() {
+        let options = outcome_options(
+            &case(Some(70)),
+            Some(&youth(d(2016, 5, 4))),
+            &user(Role::Leerplichtambtenaar, true),
+            d(2026, 11, 23),
+        );
+        let halt = option(&options, "halt_verwijzing");
+        assert!(halt.is_some_and(|o| !o.allowed));
+        let reason = halt.and_then(|o| o.reason.clone()).unwrap_or_default();
+        assert!(reason.contains("12 tot 18 jaar"), "{reason}");
+        assert!(reason.contains("Boven 60 uur"), "{reason}");
+    }
+
+    #[test]
+    fn a_case_without_its_soort_says_so_instead_of_offering_nothing() {
+        let mut unknown = case(None);
+        unknown.verzuim_kind = None;
+        let options = outcome_options(
+            &unknown,
+            None,
+            &user(Role::Leerplichtambtenaar, true),
+            d(2026, 11, 23),
+        );
+        assert!(options.outcomes.is_empty());
+        assert!(
+            options
+                .note
+                .is_some_and(|n| n.contains("kies eerst de soort"))
+        );
+    }
 }
