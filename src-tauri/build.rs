@@ -21,6 +21,7 @@ fn main() {
         "close_case",
         "letter_templates",
         "print_letter",
+        "print_letters",
         "open_document",
         "spreekuur_day",
         "find_youth",

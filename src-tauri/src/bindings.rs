@@ -64,6 +64,8 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         LetterTemplate,
         LetterRequest,
         PrintedLetter,
+        SkippedLetter,
+        PrintedBatch,
         SpreekuurDay,
         CaseRef,
         YouthMatch,

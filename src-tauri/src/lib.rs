@@ -61,6 +61,7 @@ pub fn run() -> ExitCode {
             commands::fieldwork::close_case,
             commands::letters::letter_templates,
             commands::letters::print_letter,
+            commands::letters::print_letters,
             commands::letters::open_document,
             commands::spreekuur::spreekuur_day,
             commands::spreekuur::find_youth,

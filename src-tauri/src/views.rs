@@ -686,6 +686,25 @@ pub struct PrintedLetter {
     pub short_code: String,
 }
 
+/// A case left out of a batch, and why.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedLetter {
+    pub case_id: String,
+    pub youth_name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintedBatch {
+    pub path: String,
+    pub pages: u32,
+    /// Letters in the PDF.
+    pub letters: u32,
+    pub skipped: Vec<SkippedLetter>,
+}
+
 // ---- spreekuur -----------------------------------------------------------------
 
 /// A spreekuur day: the planned conversations and what the forms offer.

@@ -328,6 +328,29 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     );
     shot(&s, "11-kennismakingsreeks.png")?;
 
+    // One letter for several families: the walk-in has no address yet and
+    // is listed with the reason; the other two are in one PDF.
+    s.click_button("Caseload")?;
+    s.wait_for_text("#content table", "Daan Jansen")?;
+    for name in ["Zoë Doğan", "Daan Jansen", "Lars van der Berg"] {
+        s.click(&s.find(&format!("input[aria-label='Kies {name}']"))?)?;
+    }
+    s.click_button("Brief voor 3 gekozen zaken")?;
+    s.wait_for_text("#content h1", "Brief voor 3 zaken")?;
+    s.click(&s.find("#tpl-kennismaking_doorstroompunt")?)?;
+    s.click_button("PDF maken")?;
+    let batch = s.wait_for_text("#content", "2 brieven klaar in één PDF")?;
+    ensure!(
+        batch.contains("Lars van der Berg: Er is geen volledig adres bekend"),
+        "the walk-in without an address should be listed: {batch:?}"
+    );
+    shot(&s, "12-brieven-selectie.png")?;
+    let pdfs = printed_pdfs(tmp.path())?;
+    ensure!(
+        pdfs.len() == 2,
+        "expected the letter and the batch, found {pdfs:?}"
+    );
+
     // Sync: the visit, its tasks, the letter and the walk-in reach the server.
     s.click_button("Nu synchroniseren")?;
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -353,15 +376,15 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         "the server got {} operations, expected the visit, a task, the letter, a youth, a case and a conversation",
         after - before
     );
-    shot(&s, "12-gesynchroniseerd.png")?;
+    shot(&s, "13-gesynchroniseerd.png")?;
 
     // The other screens: sync with its conflicts, settings, closing the case.
     s.click_button("Synchronisatie")?;
     s.wait_for_text("#content", "Geen conflicten")?;
-    shot(&s, "13-synchronisatie.png")?;
+    shot(&s, "14-synchronisatie.png")?;
     s.click_button("Instellingen")?;
     s.wait_for_text("#content", "Over Veldwerk")?;
-    shot(&s, "14-instellingen.png")?;
+    shot(&s, "15-instellingen.png")?;
     s.click_button("Caseload")?;
     s.type_into("#caseload-search", "Zoë")?;
     s.wait_for_text("#content table", "Zoë Doğan")?;
@@ -375,7 +398,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         "section[aria-labelledby='close-heading']",
         "Voor deze zaak is nog geen uitkomstenlijst",
     )?;
-    shot(&s, "15-zaak-afsluiten.png")?;
+    shot(&s, "16-zaak-afsluiten.png")?;
 
     // A parent answers the letter's QR form: the server finds the letter the
     // device pushed by the code printed on it, and stores the answer.
@@ -393,7 +416,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         printed_pdfs(tmp.path())?.is_empty(),
         "the PDF survived the lock"
     );
-    shot(&s, "16-vergrendeld.png")?;
+    shot(&s, "17-vergrendeld.png")?;
     Ok(())
 }
 

@@ -9,16 +9,19 @@ use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveTime};
 use tauri::State;
-use veldwerk_domain::LetterKind;
+use uuid::Uuid;
+use veldwerk_domain::{LetterKind, User};
 use veldwerk_print as print;
 use veldwerk_vault::model::NewLetter;
 use veldwerk_vault::{MetaKey, Vault};
 
 use super::{enrolled_user, parse_date, parse_id, today};
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::platform;
 use crate::state::AppState;
-use crate::views::{LetterNeeds, LetterRequest, LetterTemplate, PrintedLetter};
+use crate::views::{
+    LetterNeeds, LetterRequest, LetterTemplate, PrintedBatch, PrintedLetter, SkippedLetter,
+};
 
 fn needs(kind: LetterKind) -> LetterNeeds {
     match kind {
@@ -152,23 +155,16 @@ fn address_of(
     )
 }
 
-/// Gathers the letter from the vault, renders it and records it on the case.
-fn print_in(
+/// The letter for one case: the youth's name and address, the enrolled
+/// user as author. Returns it with the youth's name (for the skipped list).
+fn letter_for(
     v: &mut Vault,
-    state: &AppState,
+    user: &User,
+    kind: LetterKind,
+    case_id: Uuid,
     request: &LetterRequest,
-) -> Result<PrintedLetter, CommandError> {
-    let case_id = parse_id(&request.case_id)?;
-    let kind: LetterKind = request
-        .template
-        .parse()
-        .map_err(|_| CommandError::invalid("Kies een brief uit de lijst."))?;
-    let user = enrolled_user(v)?;
-    let server_url = v.meta(MetaKey::ServerUrl)?.ok_or_else(|| {
-        CommandError::not_allowed(
-            "Dit apparaat is niet aangemeld; de QR-code heeft het adres van de server nodig.",
-        )
-    })?;
+    day: NaiveDate,
+) -> Result<(print::Letter, String), CommandError> {
     let case = v
         .cases()
         .get(case_id)?
@@ -181,7 +177,6 @@ fn print_in(
         Some(id) => v.schools().get(id)?.map(|s| s.name),
         None => None,
     };
-    let day = today();
     let letter_kind = letter_kind(kind, request, school)?;
     let addressee = if kind == LetterKind::AbsoluutVerzuimToParents {
         print::Addressee::Parents
@@ -237,6 +232,23 @@ fn print_in(
         signed_by: print::SignedBy::Author,
         token: None,
     };
+    Ok((letter, youth.display_name()))
+}
+
+/// Renders `letters` into one PDF in the private print folder and records
+/// each on its case with its response link.
+fn render_and_record(
+    v: &mut Vault,
+    state: &AppState,
+    kind: LetterKind,
+    letters: &[(Uuid, print::Letter)],
+    day: NaiveDate,
+) -> Result<(std::path::PathBuf, print::Rendered), CommandError> {
+    let server_url = v.meta(MetaKey::ServerUrl)?.ok_or_else(|| {
+        CommandError::not_allowed(
+            "Dit apparaat is niet aangemeld; de QR-code heeft het adres van de server nodig.",
+        )
+    })?;
     let printer = state.printer(&server_url, || {
         // The bureau's branding from the server is not applied yet: the
         // built-in house style is used for every letter.
@@ -246,28 +258,109 @@ fn print_in(
             print::ResponseBase::parse(&server_url)?,
         )?)
     })?;
-    let rendered = printer.render_letter(&letter)?;
-    let link = rendered.links.first().ok_or_else(CommandError::internal)?;
+    let only: Vec<print::Letter> = letters.iter().map(|(_, l)| l.clone()).collect();
+    let rendered = printer.render_letters(&only)?;
+    if rendered.links.len() != letters.len() {
+        return Err(CommandError::internal());
+    }
     // File names show up in print queues: a kind and a number, no names.
     let file = format!(
         "brief-{}-{}.pdf",
         kind.code().replace('_', "-"),
-        uuid::Uuid::now_v7().simple()
+        Uuid::now_v7().simple()
     );
     let path = state.print_dir(|dir| Ok(rendered.save(dir, &file)?))?;
-    v.record_letter(&NewLetter {
-        case_id,
-        template: kind,
-        sent_on: day,
-        token: Some(link.token.as_str().to_owned()),
-        short_code: Some(link.short_code.as_str().to_owned()),
-        url: Some(link.url.clone()),
-        expires_on: None,
-    })?;
+    for ((case_id, _), link) in letters.iter().zip(&rendered.links) {
+        v.record_letter(&NewLetter {
+            case_id: *case_id,
+            template: kind,
+            sent_on: day,
+            token: Some(link.token.as_str().to_owned()),
+            short_code: Some(link.short_code.as_str().to_owned()),
+            url: Some(link.url.clone()),
+            expires_on: None,
+        })?;
+    }
+    Ok((path, rendered))
+}
+
+fn template(code: &str) -> Result<LetterKind, CommandError> {
+    code.parse()
+        .map_err(|_| CommandError::invalid("Kies een brief uit de lijst."))
+}
+
+/// Gathers the letter from the vault, renders it and records it on the case.
+fn print_in(
+    v: &mut Vault,
+    state: &AppState,
+    request: &LetterRequest,
+) -> Result<PrintedLetter, CommandError> {
+    let case_id = parse_id(&request.case_id)?;
+    let kind = template(&request.template)?;
+    let user = enrolled_user(v)?;
+    let day = today();
+    let (letter, _) = letter_for(v, &user, kind, case_id, request, day)?;
+    let (path, rendered) = render_and_record(v, state, kind, &[(case_id, letter)], day)?;
+    let link = rendered.links.first().ok_or_else(CommandError::internal)?;
     Ok(PrintedLetter {
         path: path.to_string_lossy().into_owned(),
         pages: u32::try_from(rendered.pages).unwrap_or(u32::MAX),
         short_code: link.short_code.grouped(),
+    })
+}
+
+/// One template for several cases, in one PDF. Cases whose letter cannot be
+/// made (no address, ...) are listed with the reason; the rest is printed.
+#[tauri::command]
+pub async fn print_letters(
+    state: State<'_, AppState>,
+    request: LetterRequest,
+    case_ids: Vec<String>,
+) -> Result<PrintedBatch, CommandError> {
+    let kind = template(&request.template)?;
+    if case_ids.is_empty() {
+        return Err(CommandError::invalid("Kies eerst een of meer zaken."));
+    }
+    state.change_vault(|v| {
+        let user = enrolled_user(v)?;
+        let day = today();
+        let mut letters = Vec::new();
+        let mut skipped = Vec::new();
+        for raw in &case_ids {
+            let case_id = parse_id(raw)?;
+            match letter_for(v, &user, kind, case_id, &request, day) {
+                Ok((letter, _)) => letters.push((case_id, letter)),
+                Err(e) if e.code == ErrorCode::InvalidInput || e.code == ErrorCode::NotFound => {
+                    let name = v
+                        .cases()
+                        .get(case_id)?
+                        .map(|c| c.youth_id)
+                        .map(|y| v.youth().get(y))
+                        .transpose()?
+                        .flatten()
+                        .map(|y| y.display_name())
+                        .unwrap_or_default();
+                    skipped.push(SkippedLetter {
+                        case_id: raw.clone(),
+                        youth_name: name,
+                        reason: e.message,
+                    });
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if letters.is_empty() {
+            return Err(CommandError::invalid(
+                "Voor geen van de gekozen zaken kon een brief worden gemaakt. Zie de redenen hieronder.",
+            ));
+        }
+        let (path, rendered) = render_and_record(v, &state, kind, &letters, day)?;
+        Ok(PrintedBatch {
+            path: path.to_string_lossy().into_owned(),
+            pages: u32::try_from(rendered.pages).unwrap_or(u32::MAX),
+            letters: u32::try_from(letters.len()).unwrap_or(u32::MAX),
+            skipped,
+        })
     })
 }
 

@@ -34,6 +34,7 @@ import type { Settings } from './bindings/Settings';
 import type { SyncOverview } from './bindings/SyncOverview';
 import type { Today } from './bindings/Today';
 import type { Outreach } from './bindings/Outreach';
+import type { PrintedBatch } from './bindings/PrintedBatch';
 import type { SpreekuurDay } from './bindings/SpreekuurDay';
 import type { YouthMatch } from './bindings/YouthMatch';
 import type { ConversationInput } from './bindings/ConversationInput';
@@ -65,6 +66,7 @@ export type {
   SyncOverview,
   Today,
   Outreach,
+  PrintedBatch,
   SpreekuurDay,
   YouthMatch,
   ConversationInput,
@@ -219,6 +221,11 @@ export function letterTemplates(caseId: string): Promise<LetterTemplate[]> {
 /** Renders the letter to a PDF (returned path) and records it on the case. */
 export function printLetter(request: LetterRequest): Promise<PrintedLetter> {
   return invoke<PrintedLetter>('print_letter', { request });
+}
+
+/** One template for several cases in one PDF; cases that cannot get one are listed. */
+export function printLetters(request: LetterRequest, caseIds: string[]): Promise<PrintedBatch> {
+  return invoke<PrintedBatch>('print_letters', { request, caseIds });
 }
 
 /** Opens a printed PDF with the system's viewer. */

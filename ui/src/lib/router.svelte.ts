@@ -6,7 +6,7 @@ export type Route =
   | { name: 'caseload'; dueOnly?: boolean }
   | { name: 'case'; caseId: string }
   | { name: 'visit'; caseId: string }
-  | { name: 'letter'; caseId: string }
+  | { name: 'letter'; caseId: string; batch?: string[] }
   | { name: 'spreekuur' }
   | { name: 'sync' }
   | { name: 'settings' };
