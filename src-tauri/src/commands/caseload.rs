@@ -93,7 +93,11 @@ fn reactions(v: &mut Vault, day: chrono::NaiveDate) -> Result<Vec<ReactionItem>,
         if field("kind") != Some(ContactKind::QrResponse.code()) {
             continue;
         }
-        let at = field("at").unwrap_or_default().to_owned();
+        // A device writes `at`; the server's QR form wrote `occurred_at`.
+        let at = field("at")
+            .or_else(|| field("occurred_at"))
+            .unwrap_or_default()
+            .to_owned();
         if at.get(..10).is_none_or(|d| d < since.as_str()) {
             continue;
         }
