@@ -6,9 +6,8 @@
 //! loopback port: enroll, lock and unlock, find a case by part of a name,
 //! record "niet thuis" with a card code, print an announcement letter (a PDF
 //! read back with `pdftotext`), sync, answer the letter's QR form as a
-//! parent would, lock. (Seeing the reaction arrive is a marked gap: it needs
-//! the vault side of QR responses.) A screenshot of every screen lands in
-//! `target/e2e/`.
+//! parent would, see the reaction arrive on Vandaag, lock. A screenshot of
+//! every screen lands in `target/e2e/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -245,7 +244,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     // Record "niet thuis" with the card's code; the follow-up is shown first.
     s.click_button("Huisbezoek vastleggen")?;
     s.wait_for_text("#content h1", "Huisbezoek vastleggen")?;
-    s.click(&s.find("#outcome-niet_thuis")?)?;
+    s.click_element(&s.find("#outcome-niet_thuis")?)?;
     s.type_into("#visit-card", "7k3qd m9xab")?;
     s.find("#task-title-0")?;
     shot(&s, "07-huisbezoek.png")?;
@@ -261,7 +260,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     // Print the announcement of the next visit.
     s.click_button("Brief maken")?;
     s.wait_for_text("#content h1", "Brief maken")?;
-    s.click(&s.find("#tpl-aankondiging_huisbezoek")?)?;
+    s.click_element(&s.find("#tpl-aankondiging_huisbezoek")?)?;
     s.type_into("#l-from", "14:00")?;
     s.type_into("#l-until", "16:00")?;
     s.click_button("PDF maken")?;
@@ -299,7 +298,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     s.type_into("#nw-birth", "10-03-2011")?;
     s.click_button("Toevoegen en gesprek vastleggen")?;
     s.wait_for_text("#conv-heading", "Gesprek met Lars van der Berg")?;
-    s.click(&s.find("#conv-gesproken_jongere")?)?;
+    s.click_element(&s.find("#conv-gesproken_jongere")?)?;
     s.type_into("#conv-note", "Komt volgende week terug met zijn moeder.")?;
     s.click_button("Gesprek opslaan")?;
     s.wait_for_text("#content", "Gesprek met Lars van der Berg opgeslagen.")?;
@@ -333,11 +332,11 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     s.click_button("Caseload")?;
     s.wait_for_text("#content table", "Daan Jansen")?;
     for name in ["Zoë Doğan", "Daan Jansen", "Lars van der Berg"] {
-        s.click(&s.find(&format!("input[aria-label='Kies {name}']"))?)?;
+        s.click_element(&s.find(&format!("input[aria-label='Kies {name}']"))?)?;
     }
     s.click_button("Brief voor 3 gekozen zaken")?;
     s.wait_for_text("#content h1", "Brief voor 3 zaken")?;
-    s.click(&s.find("#tpl-kennismaking_doorstroompunt")?)?;
+    s.click_element(&s.find("#tpl-kennismaking_doorstroompunt")?)?;
     s.click_button("PDF maken")?;
     let batch = s.wait_for_text("#content", "2 brieven klaar in één PDF")?;
     ensure!(
@@ -403,11 +402,25 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     // A parent answers the letter's QR form: the server finds the letter the
     // device pushed by the code printed on it, and stores the answer.
     answer_letter(&server.url(), &short_code)?;
-    // GAP (qr-chain): seeing the reaction arrive on Vandaag needs the vault to
-    // accept the `response` record and the server's contact moment and task
-    // fields in a pull; until that is on main, the next sync fails on this
-    // device ("Er ging iets mis op dit apparaat"), so the story stops here.
-    // Then: sync, and wait for "Zoë Doğan" under "Reacties via QR-code".
+    // The answer comes back with the next sync: a reaction on Vandaag.
+    s.click_button("Nu synchroniseren")?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        s.click_button("Caseload")?;
+        s.click_button("Vandaag")?;
+        let reactions = s.text_of("section[aria-labelledby='reactions-heading']")?;
+        if reactions.contains("Zoë Doğan") {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "the reaction did not arrive: {reactions:?}; sync says {:?}",
+                s.text_of(".corner")?
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    shot(&s, "17-reactie.png")?;
 
     // Lock: the unlock screen, and the printed PDF is gone.
     s.click_button("Vergrendel nu")?;
@@ -416,7 +429,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         printed_pdfs(tmp.path())?.is_empty(),
         "the PDF survived the lock"
     );
-    shot(&s, "17-vergrendeld.png")?;
+    shot(&s, "18-vergrendeld.png")?;
     Ok(())
 }
 
@@ -496,7 +509,7 @@ fn a_vault_with_the_demo_caseload_unlocks_and_works_at_1280_by_720() -> Result<(
     shot(&s, "21-demo-caseload.png")?;
     // The first case in the list opens with its timeline.
     let first = s.find("#content table tbody button")?;
-    s.click(&first)?;
+    s.click_element(&first)?;
     s.wait_for_text("#content", "Tijdlijn")?;
     shot(&s, "22-demo-zaak.png")?;
     // Not enrolled: closing a case says why it cannot.

@@ -263,7 +263,7 @@ impl Session {
 
     /// Clicks `element`, after scrolling it into view (WebKitWebDriver does
     /// not scroll nested scroll areas by itself).
-    pub fn click(&self, element: &Element) -> Result<()> {
+    pub fn click_element(&self, element: &Element) -> Result<()> {
         let mut reference = serde_json::Map::new();
         reference.insert(ELEMENT_KEY.to_owned(), Value::String(element.0.clone()));
         self.call(
@@ -287,18 +287,7 @@ impl Session {
         let button = self.find_xpath(&format!(
             "//button[not(ancestor::*[@hidden]) and normalize-space()='{label}']"
         ))?;
-        self.click(&button)
-    }
-
-    /// Types `text` into the element matching `css`, as keystrokes.
-    pub fn type_into(&self, css: &str, text: &str) -> Result<()> {
-        let element = self.find(css)?;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{}/value", element.0),
-            Some(json!({ "text": text })),
-        )?;
-        Ok(())
+        self.click_element(&button)
     }
 
     /// Empties the input matching `css`.

@@ -110,25 +110,17 @@ pub async fn record_home_visit(
     let id = parse_id(&visit.case_id)?;
     let at = parse_datetime(&visit.at, "Het tijdstip van het huisbezoek")?;
     let outcome = home_visit_outcome(&visit.outcome)?;
-    let card = match visit
+    let card_code = match visit
         .card_code
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        Some(code) => {
-            let code = veldwerk_print::ShortCode::parse(code).map_err(|_| {
-                CommandError::invalid(
-                    "De code van het kaartje klopt niet. Hij heeft 10 tekens, bijvoorbeeld 7K3QD-M9XAB.",
-                )
-            })?;
-            // A pre-printed card: the device knows its printed code, not the
-            // token behind its QR code; the server matches answers by code.
-            Some(CardLeft {
-                token: String::new(),
-                short_code: code.as_str().to_owned(),
-            })
-        }
+        Some(code) => Some(veldwerk_print::ShortCode::parse(code).map_err(|_| {
+            CommandError::invalid(
+                "De code van het kaartje klopt niet. Hij heeft 10 tekens, bijvoorbeeld 7K3QD-M9XAB.",
+            )
+        })?),
         None => None,
     };
     let note = visit
@@ -151,6 +143,15 @@ pub async fn record_home_visit(
         .map(proposed)
         .collect::<Result<Vec<_>, _>>()?;
     let saved = state.change_vault(|v| {
+        // A card printed on this device links its QR code to this case; a
+        // card from elsewhere is kept by its printed code only.
+        let card = match &card_code {
+            Some(code) => Some(v.printed_card(code)?.unwrap_or_else(|| CardLeft {
+                token: String::new(),
+                short_code: code.as_str().to_owned(),
+            })),
+            None => None,
+        };
         Ok(v.record_home_visit(
             id,
             HomeVisit {

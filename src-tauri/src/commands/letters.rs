@@ -12,7 +12,6 @@ use tauri::State;
 use uuid::Uuid;
 use veldwerk_domain::{LetterKind, User};
 use veldwerk_print as print;
-use veldwerk_vault::model::NewLetter;
 use veldwerk_vault::{MetaKey, Vault};
 
 use super::{enrolled_user, parse_date, parse_id, today};
@@ -270,17 +269,22 @@ fn render_and_record(
         Uuid::now_v7().simple()
     );
     let path = state.print_dir(|dir| Ok(rendered.save(dir, &file)?))?;
-    for ((case_id, _), link) in letters.iter().zip(&rendered.links) {
-        v.record_letter(&NewLetter {
+    // Each letter with its link and a "brief verstuurd" contact moment, in
+    // one transaction.
+    let at = chrono::Local::now().naive_local();
+    let printed: Vec<veldwerk_vault::PrintedLetter> = letters
+        .iter()
+        .zip(&rendered.links)
+        .map(|((case_id, _), link)| veldwerk_vault::PrintedLetter {
             case_id: *case_id,
             template: kind,
-            sent_on: day,
-            token: Some(link.token.as_str().to_owned()),
-            short_code: Some(link.short_code.as_str().to_owned()),
-            url: Some(link.url.clone()),
-            expires_on: None,
-        })?;
-    }
+            at,
+            token: link.token.clone(),
+            url: link.url.clone(),
+            expires_on: veldwerk_vault::letter_link_expires_on(day),
+        })
+        .collect();
+    v.record_printed_letters(&printed)?;
     Ok((path, rendered))
 }
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use tauri::State;
 use veldwerk_domain::rules::followup::vsv_outreach_plan;
 use veldwerk_domain::{CaseKind, ContactKind, ContactOutcome};
-use veldwerk_vault::Vault;
-use veldwerk_vault::model::{NewTask, TaskRecord, TimelineEntry};
+use veldwerk_vault::model::{TaskRecord, TimelineEntry};
+use veldwerk_vault::{OutreachStatus, Vault};
 
 use super::{parse_id, today};
 use crate::error::CommandError;
@@ -59,7 +59,14 @@ fn outreach_of(
             _ => {}
         }
     }
-    let plan = vsv_outreach_plan(case.opened_on, has_phone);
+    // The vault keeps when the sequence started and whether a reaction
+    // ended it; before it starts, the plan is shown as if starting today.
+    let kept = v.outreach(case_id)?;
+    reacted |= kept
+        .as_ref()
+        .is_some_and(|o| o.status == OutreachStatus::Ended);
+    let start = kept.as_ref().map_or(day, |o| o.started_on);
+    let plan = vsv_outreach_plan(start, has_phone);
     let mut open = Vec::new();
     let steps: Vec<OutreachStep> = plan
         .iter()
@@ -118,16 +125,10 @@ pub async fn start_outreach(
                 "De kennismakingsreeks hoort bij een VSV-zaak.",
             ));
         }
-        let case = v.cases().get(id)?.ok_or_else(CommandError::not_found)?;
-        for (step, proposal) in current
-            .steps
-            .iter()
-            .zip(vsv_outreach_plan(case.opened_on, current.has_phone))
-        {
-            if step.state == StepState::NotPlanned {
-                v.add_task(id, &NewTask::from(proposal))?;
-            }
+        if current.started && !current.ended_by_reaction {
+            return Ok(current);
         }
+        v.start_outreach(id, today(), current.has_phone)?;
         Ok(outreach_of(v, id)?.0)
     })
 }
