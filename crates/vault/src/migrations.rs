@@ -39,6 +39,11 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "responses",
         include_str!("../../../migrations/device/0005_responses.sql"),
     ),
+    (
+        6,
+        "response_received",
+        include_str!("../../../migrations/device/0006_response_received.sql"),
+    ),
 ];
 
 /// The schema version this build brings a vault to.

@@ -103,6 +103,47 @@ pub struct OutreachStarted {
     pub task_ids: Vec<Uuid>,
 }
 
+type ResponseRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn response_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResponseRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+fn collect_responses(
+    rows: impl Iterator<Item = rusqlite::Result<ResponseRow>>,
+) -> Result<Vec<ResponseRecord>, VaultError> {
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, case_id, received_at, channel, contact_value, preferred_time, message) = row?;
+        out.push(ResponseRecord {
+            id: crate::query::id(&id)?,
+            case_id: crate::query::id(&case_id)?,
+            received_at: received_at.as_deref().map(parse_utc).transpose()?,
+            channel,
+            contact_value,
+            preferred_time,
+            message,
+        });
+    }
+    Ok(out)
+}
+
 fn parse_utc(text: &str) -> Result<DateTime<Utc>, VaultError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
@@ -164,31 +205,25 @@ impl Vault {
             "SELECT id, case_id, received_at, channel, contact_value, preferred_time, message
              FROM response WHERE case_id = ?1 ORDER BY received_at, id",
         )?;
-        let rows = stmt.query_map([case_id.hyphenated().to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, case_id, received_at, channel, contact_value, preferred_time, message) = row?;
-            out.push(ResponseRecord {
-                id: crate::query::id(&id)?,
-                case_id: crate::query::id(&case_id)?,
-                received_at: received_at.as_deref().map(parse_utc).transpose()?,
-                channel,
-                contact_value,
-                preferred_time,
-                message,
-            });
-        }
-        Ok(out)
+        let rows = stmt.query_map([case_id.hyphenated().to_string()], response_row)?;
+        collect_responses(rows)
+    }
+
+    /// The QR answers on all cases received at or after `since`, newest
+    /// first: the reactions of the last days on the Vandaag screen. Uses the
+    /// index on `received_at` (the server stamps it in RFC 3339 UTC, so the
+    /// text sorts as the instant does); answers without a time are left out.
+    pub fn responses_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<ResponseRecord>, VaultError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, case_id, received_at, channel, contact_value, preferred_time, message
+             FROM response WHERE received_at >= ?1 ORDER BY received_at DESC, id DESC",
+        )?;
+        let since = since.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let rows = stmt.query_map([since], response_row)?;
+        collect_responses(rows)
     }
 
     /// Start the outreach sequence for a new vsv'er on `start`: the

@@ -345,3 +345,45 @@ fn a_card_printed_in_advance_is_linked_to_the_case_by_its_short_code() -> TestRe
     );
     Ok(())
 }
+
+#[test]
+fn answers_since_a_moment_come_from_all_cases_newest_first_and_older_ones_stay_out() -> TestResult {
+    let f = Fixture::new()?;
+    let mut vault = vault_with_case(&f)?;
+    let other_case = Uuid::now_v7();
+    let answer = |id: Uuid, case: Uuid, received: &str| {
+        pulled(
+            "response",
+            id,
+            json!({"case_id": case.to_string(), "received_at": received,
+                   "channel": "whatsapp", "contact_value": "+31612345678",
+                   "preferred_time": "avond"}),
+        )
+    };
+    let (old, first, second) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    vault.apply_pull(&PullResponse {
+        changes: vec![
+            answer(old, case_id(), "2026-02-10T08:00:00.000000Z"),
+            answer(first, case_id(), "2026-03-01T23:30:00.000000Z"),
+            answer(second, other_case, "2026-03-02T09:15:00.000000Z"),
+        ],
+        purge: vec![],
+        conflicts: vec![],
+        next_cursor: 3,
+        more: false,
+        wipe: false,
+    })?;
+    let since = d(2026, 2, 16).and_hms_opt(0, 0, 0).ok_or("time")?.and_utc();
+    let found = vault.responses_since(since)?;
+    let ids: Vec<Uuid> = found.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [second, first], "newest first, the old one left out");
+    assert_eq!(found[0].case_id, other_case);
+    assert_eq!(
+        found[1].received_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-03-01T23:30:00+00:00")
+    );
+    // The boundary is inclusive, to the second.
+    let at_first = d(2026, 3, 1).and_hms_opt(23, 30, 0).ok_or("time")?.and_utc();
+    assert_eq!(vault.responses_since(at_first)?.len(), 2);
+    Ok(())
+}
