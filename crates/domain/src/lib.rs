@@ -19,6 +19,8 @@
 //! - [`rules`]: the law as pure functions: school years, leerplicht,
 //!   kwalificatieplicht, the Doorstroompunt target group ([`LegalStatus`]),
 //!   Halt, Dutch working days, follow-up proposals and melding linking.
+//! - [`time`]: Dutch local time (CET/CEST) from a UTC instant, without a
+//!   time zone database.
 //!
 //! Every list from DOMAIN.md is an enum with a stable snake_case `code()` (what
 //! storage, sync and the CLI use; also its serde form), a plain Dutch
@@ -37,6 +39,7 @@ pub mod outcome;
 pub mod rules;
 pub mod school;
 pub mod task;
+pub mod time;
 pub mod user;
 pub mod validate;
 pub mod vrijstelling;

@@ -13,7 +13,7 @@
 //! decides "not found" from the result only, so timing does not tell them
 //! apart beyond the index lookup itself.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 use uuid::Uuid;
@@ -313,30 +313,8 @@ impl Store {
     }
 }
 
-/// Dutch local time (CET/CEST, EU rule: summer time from the last Sunday of
-/// March 01:00 UTC to the last Sunday of October 01:00 UTC). The server has
-/// no time zone database; this rule has held since 1996.
-pub fn dutch_local(now: DateTime<Utc>) -> NaiveDateTime {
-    let year = now.year();
-    let last_sunday = |month: u32| -> Option<DateTime<Utc>> {
-        let first_next = if month == 12 {
-            NaiveDate::from_ymd_opt(year + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(year, month + 1, 1)
-        }?;
-        let mut day = first_next.pred_opt()?;
-        while day.weekday() != Weekday::Sun {
-            day = day.pred_opt()?;
-        }
-        Utc.from_local_datetime(&day.and_hms_opt(1, 0, 0)?).single()
-    };
-    let summer = match (last_sunday(3), last_sunday(10)) {
-        (Some(start), Some(end)) => now >= start && now < end,
-        _ => false,
-    };
-    let offset = if summer { 2 } else { 1 };
-    (now + Duration::hours(offset)).naive_utc()
-}
+/// Dutch local time (CET/CEST); the rule lives in the domain.
+pub use veldwerk_domain::time::dutch_local;
 
 #[cfg(test)]
 mod tests {
@@ -361,30 +339,5 @@ mod tests {
         let by_short = plan(BY_SHORT);
         assert!(by_short.contains("records_letter_short_code"), "{by_short}");
         assert!(by_short.contains("records_card_short_code"), "{by_short}");
-    }
-
-    #[test]
-    fn dutch_local_time_follows_summer_time() {
-        let winter = Utc
-            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
-            .single()
-            .expect("t");
-        assert_eq!(dutch_local(winter).format("%H").to_string(), "10");
-        let summer = Utc
-            .with_ymd_and_hms(2026, 7, 2, 9, 0, 0)
-            .single()
-            .expect("t");
-        assert_eq!(dutch_local(summer).format("%H").to_string(), "11");
-        // 2026-03-29 is the last Sunday of March.
-        let before = Utc
-            .with_ymd_and_hms(2026, 3, 29, 0, 59, 0)
-            .single()
-            .expect("t");
-        let after = Utc
-            .with_ymd_and_hms(2026, 3, 29, 1, 0, 0)
-            .single()
-            .expect("t");
-        assert_eq!(dutch_local(before).format("%H:%M").to_string(), "01:59");
-        assert_eq!(dutch_local(after).format("%H:%M").to_string(), "03:00");
     }
 }
