@@ -5,7 +5,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::Days;
 use tauri::State;
 use uuid::Uuid;
-use veldwerk_domain::{AppointmentKind, CaseKind, CaseStatus, ContactKind};
+use veldwerk_domain::time::dutch_local;
+use veldwerk_domain::{AppointmentKind, CaseKind, CaseStatus};
 use veldwerk_protocol::entities;
 use veldwerk_vault::Vault;
 use veldwerk_vault::model::{CaseloadQuery, CaseloadSort};
@@ -77,40 +78,26 @@ fn today_of(v: &mut Vault, day: chrono::NaiveDate) -> Result<Today, CommandError
     })
 }
 
-/// Contact moments of kind "reactie via QR-code" of the last days, newest first.
-///
-/// This reads every contact moment on the device (about 0.3 s in a debug
-/// build on the 2,000-youth benchmark caseload): it should become a vault
-/// query once the vault keeps QR responses itself.
+/// The answers through the QR response form of the last days, newest first,
+/// from the vault's index on the time the server received them. The time
+/// shown is Dutch local time, whatever the machine's time zone.
 fn reactions(v: &mut Vault, day: chrono::NaiveDate) -> Result<Vec<ReactionItem>, CommandError> {
     let since = day
         .checked_sub_days(Days::new(REACTION_DAYS))
         .unwrap_or(day);
-    let since = ymd(since);
-    let mut found = Vec::new();
-    for record in v.records(entities::CONTACT_MOMENT)? {
-        let field = |name: &str| record.fields.get(name).and_then(|x| x.as_str());
-        if field("kind") != Some(ContactKind::QrResponse.code()) {
-            continue;
-        }
-        // A device writes `at`; the server's QR form wrote `occurred_at`.
-        let at = field("at")
-            .or_else(|| field("occurred_at"))
-            .unwrap_or_default()
-            .to_owned();
-        if at.get(..10).is_none_or(|d| d < since.as_str()) {
-            continue;
-        }
-        let Some(case_id) = field("case_id").and_then(|c| Uuid::parse_str(c).ok()) else {
+    // The Dutch day starts an hour or two before midnight UTC: start the
+    // window two hours early, then keep what falls on or after `since` there.
+    let window = since.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(2);
+    let mut out = Vec::new();
+    for response in v.responses_since(window)? {
+        let Some(received) = response.received_at else {
             continue;
         };
-        let note = field("note").map(str::to_owned);
-        found.push((at, record.id, case_id, note));
-    }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
-    let mut out = Vec::with_capacity(found.len());
-    for (at, id, case_id, note) in found {
-        let youth_name = match v.cases().get(case_id)? {
+        let local = dutch_local(received);
+        if local.date() < since {
+            continue;
+        }
+        let youth_name = match v.cases().get(response.case_id)? {
             Some(case) => v
                 .youth()
                 .get(case.youth_id)?
@@ -119,11 +106,11 @@ fn reactions(v: &mut Vault, day: chrono::NaiveDate) -> Result<Vec<ReactionItem>,
             None => String::new(),
         };
         out.push(ReactionItem {
-            id: id.to_string(),
-            case_id: case_id.to_string(),
+            id: response.id.to_string(),
+            case_id: response.case_id.to_string(),
             youth_name,
-            at: at.replace(' ', "T").chars().take(16).collect(),
-            note,
+            at: ymd_hm(local),
+            note: response.message,
         });
     }
     Ok(out)
@@ -255,4 +242,118 @@ pub async fn case_detail(
             .ok_or_else(CommandError::not_found)?;
         Ok(CaseView::of(&detail, day))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use serde_json::json;
+    use veldwerk_protocol::{FieldState, PullResponse, RecordChange};
+    use veldwerk_vault::{Passphrase, VaultOptions};
+
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    fn vault(dir: &std::path::Path) -> Result<Vault, Box<dyn std::error::Error>> {
+        let office = age::x25519::Identity::generate();
+        Ok(Vault::create_with(
+            &dir.join("vault"),
+            &Passphrase::new("paard batterij nietje correct"),
+            &office.to_public().to_string(),
+            VaultOptions {
+                work_factor: veldwerk_vault::MIN_WORK_FACTOR,
+                ..VaultOptions::default()
+            },
+        )?)
+    }
+
+    /// A QR answer as the server stamps it (`received_at` in UTC) and the
+    /// pull brings it.
+    fn answer(id: Uuid, received_at: &str, message: &str) -> RecordChange {
+        let fields: BTreeMap<String, FieldState> = [
+            ("case_id", json!(Uuid::now_v7().to_string())),
+            ("received_at", json!(received_at)),
+            ("channel", json!("telefoon")),
+            ("contact_value", json!("+31612345678")),
+            ("preferred_time", json!("middag")),
+            ("message", json!(message)),
+        ]
+        .into_iter()
+        .map(|(k, value)| (k.to_owned(), FieldState { value, version: 1 }))
+        .collect();
+        RecordChange {
+            server_seq: 1,
+            entity: entities::RESPONSE.to_owned(),
+            entity_id: id.to_string(),
+            fields,
+            deleted: false,
+        }
+    }
+
+    #[test]
+    fn reactions_come_from_the_vaults_answers_newest_first_in_dutch_local_time() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let mut v = vault(dir.path())?;
+        let ids: Vec<Uuid> = (0..4).map(|_| Uuid::now_v7()).collect();
+        v.apply_pull(&PullResponse {
+            changes: vec![
+                // 23:30 UTC is already Tuesday 24 November in the Netherlands.
+                answer(ids[0], "2026-11-23T23:30:00.000000Z", "laat"),
+                // Winter time: one hour ahead.
+                answer(ids[1], "2026-11-10T09:15:00.000000Z", "winter"),
+                // 22:30 UTC on the 9th is 23:30 Dutch time: the first day of
+                // the fourteen.
+                answer(ids[2], "2026-11-09T22:30:00.000000Z", "eerste dag"),
+                // 23:59 Dutch time the day before: too old.
+                answer(ids[3], "2026-11-08T22:59:00.000000Z", "te oud"),
+            ],
+            purge: vec![],
+            conflicts: vec![],
+            next_cursor: 1,
+            more: false,
+            wipe: false,
+        })?;
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("day")?;
+        let found = reactions(&mut v, day)?;
+        let seen: Vec<(&str, &str)> = found
+            .iter()
+            .map(|r| (r.at.as_str(), r.note.as_deref().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("2026-11-24T00:30", "laat"),
+                ("2026-11-10T10:15", "winter"),
+                ("2026-11-09T23:30", "eerste dag"),
+            ]
+        );
+        assert_eq!(found[0].id, ids[0].to_string());
+        Ok(())
+    }
+
+    #[test]
+    fn a_reaction_in_summer_shows_two_hours_ahead_of_utc() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let mut v = vault(dir.path())?;
+        v.apply_pull(&PullResponse {
+            changes: vec![answer(
+                Uuid::now_v7(),
+                "2026-07-01T09:15:00.000000Z",
+                "zomer",
+            )],
+            purge: vec![],
+            conflicts: vec![],
+            next_cursor: 1,
+            more: false,
+            wipe: false,
+        })?;
+        let day = NaiveDate::from_ymd_opt(2026, 7, 2).ok_or("day")?;
+        let found = reactions(&mut v, day)?;
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].at, "2026-07-01T11:15");
+        Ok(())
+    }
 }

@@ -271,7 +271,7 @@ fn render_and_record(
     let path = state.print_dir(|dir| Ok(rendered.save(dir, &file)?))?;
     // Each letter with its link and a "brief verstuurd" contact moment, in
     // one transaction.
-    let at = chrono::Local::now().naive_local();
+    let at = super::now_local();
     let printed: Vec<veldwerk_vault::PrintedLetter> = letters
         .iter()
         .zip(&rendered.links)

@@ -27,9 +27,14 @@ use veldwerk_vault::Vault;
 
 use crate::error::CommandError;
 
-/// Today, in the laptop's own time zone (Dutch local time in practice).
+/// Today in the Netherlands, whatever the laptop's own time zone.
 pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    veldwerk_domain::time::dutch_date(chrono::Utc::now())
+}
+
+/// Now as Dutch wall-clock time: the time a record made here carries.
+pub fn now_local() -> NaiveDateTime {
+    veldwerk_domain::time::dutch_local(chrono::Utc::now())
 }
 
 pub fn parse_id(text: &str) -> Result<Uuid, CommandError> {

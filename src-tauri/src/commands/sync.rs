@@ -93,9 +93,7 @@ pub async fn conflicts(state: State<'_, AppState>) -> Result<Vec<ConflictView>, 
                 kept_by: c.kept_by.user_name.clone(),
                 other_value: value_text(&c.other_value),
                 other_by: c.other_by.user_name.clone(),
-                at: c
-                    .at
-                    .with_timezone(&chrono::Local)
+                at: veldwerk_domain::time::dutch_local(c.at)
                     .format("%Y-%m-%dT%H:%M")
                     .to_string(),
             })
