@@ -213,10 +213,7 @@ impl Vault {
     /// first: the reactions of the last days on the Vandaag screen. Uses the
     /// index on `received_at` (the server stamps it in RFC 3339 UTC, so the
     /// text sorts as the instant does); answers without a time are left out.
-    pub fn responses_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<ResponseRecord>, VaultError> {
+    pub fn responses_since(&self, since: DateTime<Utc>) -> Result<Vec<ResponseRecord>, VaultError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, case_id, received_at, channel, contact_value, preferred_time, message
              FROM response WHERE received_at >= ?1 ORDER BY received_at DESC, id DESC",

@@ -383,7 +383,10 @@ fn answers_since_a_moment_come_from_all_cases_newest_first_and_older_ones_stay_o
         Some("2026-03-01T23:30:00+00:00")
     );
     // The boundary is inclusive, to the second.
-    let at_first = d(2026, 3, 1).and_hms_opt(23, 30, 0).ok_or("time")?.and_utc();
+    let at_first = d(2026, 3, 1)
+        .and_hms_opt(23, 30, 0)
+        .ok_or("time")?
+        .and_utc();
     assert_eq!(vault.responses_since(at_first)?.len(), 2);
     Ok(())
 }
