@@ -64,6 +64,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         LetterTemplate,
         LetterRequest,
         PrintedLetter,
+        PrintedCards,
         SkippedLetter,
         PrintedBatch,
         SpreekuurDay,

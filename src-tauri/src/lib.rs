@@ -62,6 +62,7 @@ pub fn run() -> ExitCode {
             commands::letters::letter_templates,
             commands::letters::print_letter,
             commands::letters::print_letters,
+            commands::letters::print_cards,
             commands::letters::open_document,
             commands::spreekuur::spreekuur_day,
             commands::spreekuur::find_youth,

@@ -287,20 +287,21 @@ impl AppState {
         }
     }
 
-    /// The printer for `server_url`, built on first use.
+    /// The cached printer for `key` (what it was built from: server
+    /// address and branding), built anew when the key changed.
     pub fn printer(
         &self,
-        server_url: &str,
+        key: &str,
         build: impl FnOnce() -> Result<Printer, CommandError>,
     ) -> Result<Arc<Printer>, CommandError> {
         let mut slot = guard(&self.printer);
         if let Some((url, printer)) = slot.as_ref()
-            && url == server_url
+            && url == key
         {
             return Ok(printer.clone());
         }
         let printer = Arc::new(build()?);
-        *slot = Some((server_url.to_owned(), printer.clone()));
+        *slot = Some((key.to_owned(), printer.clone()));
         Ok(printer)
     }
 }

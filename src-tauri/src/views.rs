@@ -686,6 +686,16 @@ pub struct PrintedLetter {
     pub short_code: String,
 }
 
+/// A sheet of visit cards printed in advance.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintedCards {
+    /// The PDF in the private print folder (wiped on lock).
+    pub path: String,
+    pub pages: u32,
+    pub cards: u32,
+}
+
 /// A case left out of a batch, and why.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -248,27 +248,13 @@ pub async fn case_detail(
 mod tests {
     use std::collections::BTreeMap;
 
+    use super::*;
+    use crate::commands::test_support::vault;
     use chrono::NaiveDate;
     use serde_json::json;
     use veldwerk_protocol::{FieldState, PullResponse, RecordChange};
-    use veldwerk_vault::{Passphrase, VaultOptions};
-
-    use super::*;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    fn vault(dir: &std::path::Path) -> Result<Vault, Box<dyn std::error::Error>> {
-        let office = age::x25519::Identity::generate();
-        Ok(Vault::create_with(
-            &dir.join("vault"),
-            &Passphrase::new("paard batterij nietje correct"),
-            &office.to_public().to_string(),
-            VaultOptions {
-                work_factor: veldwerk_vault::MIN_WORK_FACTOR,
-                ..VaultOptions::default()
-            },
-        )?)
-    }
 
     /// A QR answer as the server stamps it (`received_at` in UTC) and the
     /// pull brings it.

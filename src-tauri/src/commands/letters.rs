@@ -19,7 +19,8 @@ use crate::error::{CommandError, ErrorCode};
 use crate::platform;
 use crate::state::AppState;
 use crate::views::{
-    LetterNeeds, LetterRequest, LetterTemplate, PrintedBatch, PrintedLetter, SkippedLetter,
+    LetterNeeds, LetterRequest, LetterTemplate, PrintedBatch, PrintedCards, PrintedLetter,
+    SkippedLetter,
 };
 
 fn needs(kind: LetterKind) -> LetterNeeds {
@@ -154,6 +155,20 @@ fn address_of(
     )
 }
 
+/// The enrolled user as author of letters and cards. The server's profile
+/// carries no personal phone number or e-mail address: the letter gives the
+/// bureau's (from the branding) instead.
+fn consultant(user: &User) -> print::Consultant {
+    print::Consultant {
+        name: user.name.clone(),
+        role: user.role.label().to_owned(),
+        phone: None,
+        whatsapp: None,
+        email: None,
+        boa: user.is_enforcing_boa(),
+    }
+}
+
 /// The letter for one case: the youth's name and address, the enrolled
 /// user as author. Returns it with the youth's name (for the skipped list).
 fn letter_for(
@@ -220,18 +235,49 @@ fn letter_for(
         },
         addressee,
         address,
-        author: print::Consultant {
-            name: user.name.clone(),
-            role: user.role.label().to_owned(),
-            phone: None,
-            whatsapp: None,
-            email: None,
-            boa: user.is_enforcing_boa(),
-        },
+        author: consultant(user),
         signed_by: print::SignedBy::Author,
         token: None,
     };
     Ok((letter, youth.display_name()))
+}
+
+/// The bureau's house style as the server sent it at enrollment (or the
+/// last profile refresh), stored in the vault; the built-in house style only
+/// when the vault holds none. A stored branding that does not read is an
+/// error, not a silent fallback: letters must not go out in the wrong style.
+fn branding_of(v: &Vault) -> Result<print::Branding, CommandError> {
+    match v.meta(MetaKey::Branding)? {
+        Some(text) => {
+            let server: veldwerk_protocol::Branding =
+                serde_json::from_str(&text).map_err(|_| CommandError::internal())?;
+            print::Branding::from_server(&server).map_err(|_| {
+                CommandError::invalid(
+                    "De huisstijl van uw bureau is onvolledig of onjuist. Vraag de beheerder om de huisstijl op de server na te kijken.",
+                )
+            })
+        }
+        None => Ok(print::Branding::builtin()?),
+    }
+}
+
+/// The printer for this vault: the stored branding and the server's public
+/// address (for the QR codes). Kept while both stay the same.
+fn printer(v: &Vault, state: &AppState) -> Result<std::sync::Arc<print::Printer>, CommandError> {
+    let server_url = v.meta(MetaKey::ServerUrl)?.ok_or_else(|| {
+        CommandError::not_allowed(
+            "Dit apparaat is niet aangemeld; de QR-code heeft het adres van de server nodig.",
+        )
+    })?;
+    let branding = v.meta(MetaKey::Branding)?.unwrap_or_default();
+    let key = format!("{server_url}\n{branding}");
+    state.printer(&key, || {
+        Ok(print::Printer::new(
+            branding_of(v)?,
+            &print::TemplateSet::builtin(),
+            print::ResponseBase::parse(&server_url)?,
+        )?)
+    })
 }
 
 /// Renders `letters` into one PDF in the private print folder and records
@@ -243,20 +289,7 @@ fn render_and_record(
     letters: &[(Uuid, print::Letter)],
     day: NaiveDate,
 ) -> Result<(std::path::PathBuf, print::Rendered), CommandError> {
-    let server_url = v.meta(MetaKey::ServerUrl)?.ok_or_else(|| {
-        CommandError::not_allowed(
-            "Dit apparaat is niet aangemeld; de QR-code heeft het adres van de server nodig.",
-        )
-    })?;
-    let printer = state.printer(&server_url, || {
-        // The bureau's branding from the server is not applied yet: the
-        // built-in house style is used for every letter.
-        Ok(print::Printer::new(
-            print::Branding::builtin()?,
-            &print::TemplateSet::builtin(),
-            print::ResponseBase::parse(&server_url)?,
-        )?)
-    })?;
+    let printer = printer(v, state)?;
     let only: Vec<print::Letter> = letters.iter().map(|(_, l)| l.clone()).collect();
     let rendered = printer.render_letters(&only)?;
     if rendered.links.len() != letters.len() {
@@ -379,6 +412,45 @@ pub async fn print_letter(
     state.change_vault(|v| print_in(v, &state, &request))
 }
 
+/// How many visit cards one sheet holds (the print crate's card sheet).
+pub const CARDS_PER_SHEET: usize = 10;
+
+/// Renders a sheet of visit cards, each with its own QR code and short code,
+/// and records their tokens in the vault (`record_printed_cards`), so a card
+/// left at a home is linked to the case by its short code. When recording
+/// fails the PDF is removed: a card whose token the vault does not know
+/// could never reach its case.
+fn print_cards_in(
+    v: &mut Vault,
+    state: &AppState,
+) -> Result<(PrintedCards, print::Rendered), CommandError> {
+    let user = enrolled_user(v)?;
+    let printer = printer(v, state)?;
+    let day = today();
+    let rendered = printer.render_business_cards(&consultant(&user), CARDS_PER_SHEET, day)?;
+    // File names show up in print queues: a kind and a number, no names.
+    let file = format!("kaartjes-{}.pdf", Uuid::now_v7().simple());
+    let path = state.print_dir(|dir| Ok(rendered.save(dir, &file)?))?;
+    let tokens: Vec<_> = rendered.links.iter().map(|l| l.token.clone()).collect();
+    if let Err(e) = v.record_printed_cards(&tokens, day) {
+        let _ = std::fs::remove_file(&path);
+        return Err(e.into());
+    }
+    let printed = PrintedCards {
+        path: path.to_string_lossy().into_owned(),
+        pages: u32::try_from(rendered.pages).unwrap_or(u32::MAX),
+        cards: u32::try_from(tokens.len()).unwrap_or(u32::MAX),
+    };
+    Ok((printed, rendered))
+}
+
+/// A sheet of visit cards to take along, printed in advance. Returns the
+/// PDF's path; opening it is [`open_document`].
+#[tauri::command]
+pub async fn print_cards(state: State<'_, AppState>) -> Result<PrintedCards, CommandError> {
+    state.change_vault(|v| print_cards_in(v, &state).map(|(printed, _)| printed))
+}
+
 /// Opens a PDF this session printed with the system's viewer. Any other path
 /// is refused.
 #[tauri::command]
@@ -389,4 +461,109 @@ pub async fn open_document(state: State<'_, AppState>, path: String) -> Result<(
         return Err(CommandError::not_found());
     }
     platform::open_document(&path)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::commands::test_support::vault;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// The bureau's branding as the server sends it at enrollment.
+    fn server_branding(organisation: &str) -> serde_json::Value {
+        json!({
+            "organisation_name": organisation,
+            "address": "Postbus 1\n1234 AB Testdorp",
+            "phone": "010 123 45 67",
+            "whatsapp": "06 12345678",
+            "website": "https://testdorp.example",
+            "signature_text": "Team Leerplicht Testdorp",
+            "colours": {"primary": "#123456", "accent": "#abcdef"}
+        })
+    }
+
+    /// A vault as enrollment leaves it: server address, user profile and
+    /// the bureau's branding.
+    fn enrolled(dir: &std::path::Path) -> Result<Vault, Box<dyn std::error::Error>> {
+        let mut v = vault(dir)?;
+        let user = Uuid::now_v7();
+        v.set_meta(MetaKey::UserId, &user.to_string())?;
+        v.set_meta(MetaKey::ServerUrl, "http://127.0.0.1:9")?;
+        v.set_meta(
+            MetaKey::UserProfile,
+            &json!({"id": user, "name": "Sanne de Vries", "role": "leerplichtambtenaar",
+                    "boa": true, "gemeenten": ["Testdorp"]})
+            .to_string(),
+        )?;
+        v.set_meta(
+            MetaKey::Branding,
+            &server_branding("Gemeente Testdorp").to_string(),
+        )?;
+        Ok(v)
+    }
+
+    #[test]
+    fn letters_use_the_branding_the_server_sent_and_a_new_branding_replaces_the_cached_one()
+    -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let mut v = enrolled(dir.path())?;
+        let state = AppState::new(dir.path().join("app"));
+        let first = printer(&v, &state)?;
+        assert_eq!(first.branding().organisation, "Gemeente Testdorp");
+        assert_eq!(first.branding().phone, "010 123 45 67");
+        assert_ne!(
+            first.branding().organisation,
+            print::Branding::builtin()?.organisation
+        );
+
+        // A profile refresh brings a renamed organisation.
+        v.set_meta(
+            MetaKey::Branding,
+            &server_branding("Regio Testland").to_string(),
+        )?;
+        assert_eq!(
+            printer(&v, &state)?.branding().organisation,
+            "Regio Testland"
+        );
+
+        // A stored branding that does not read is refused, not replaced by
+        // the built-in style.
+        v.set_meta(MetaKey::Branding, "{}")?;
+        assert!(branding_of(&v).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn a_sheet_of_ten_cards_is_rendered_and_every_card_is_known_by_its_short_code() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let mut v = enrolled(dir.path())?;
+        let state = AppState::new(dir.path().join("app"));
+        let (printed, rendered) = print_cards_in(&mut v, &state)?;
+        assert_eq!(printed.cards, 10);
+        assert!(printed.pages >= 1);
+        let path = std::path::Path::new(&printed.path);
+        assert!(state.is_printed(path), "opened like a letter");
+        assert!(std::fs::read(path)?.starts_with(b"%PDF"));
+        assert!(!printed.path.contains("Sanne"), "no names in file names");
+        assert_eq!(rendered.links.len(), 10);
+        for link in &rendered.links {
+            assert!(
+                v.printed_card(&link.short_code)?.is_some(),
+                "every card's token is recorded"
+            );
+        }
+        // The next sheet has codes of its own.
+        let (_, again) = print_cards_in(&mut v, &state)?;
+        assert!(
+            again
+                .links
+                .iter()
+                .all(|l| rendered.links.iter().all(|r| r.short_code != l.short_code))
+        );
+        Ok(())
+    }
 }

@@ -86,3 +86,23 @@ pub fn enrolled_user(vault: &Vault) -> Result<User, CommandError> {
         )
     })
 }
+
+/// A real vault on disk for the commands' tests.
+#[cfg(test)]
+pub mod test_support {
+    use veldwerk_vault::{Passphrase, Vault, VaultOptions};
+
+    /// A new, empty vault in `dir` (fast key derivation).
+    pub fn vault(dir: &std::path::Path) -> Result<Vault, Box<dyn std::error::Error>> {
+        let office = age::x25519::Identity::generate();
+        Ok(Vault::create_with(
+            &dir.join("vault"),
+            &Passphrase::new("paard batterij nietje correct"),
+            &office.to_public().to_string(),
+            VaultOptions {
+                work_factor: veldwerk_vault::MIN_WORK_FACTOR,
+                ..VaultOptions::default()
+            },
+        )?)
+    }
+}
