@@ -35,6 +35,7 @@ import type { SyncOverview } from './bindings/SyncOverview';
 import type { Today } from './bindings/Today';
 import type { Outreach } from './bindings/Outreach';
 import type { PrintedBatch } from './bindings/PrintedBatch';
+import type { PrintedCards } from './bindings/PrintedCards';
 import type { SpreekuurDay } from './bindings/SpreekuurDay';
 import type { YouthMatch } from './bindings/YouthMatch';
 import type { ConversationInput } from './bindings/ConversationInput';
@@ -67,6 +68,7 @@ export type {
   Today,
   Outreach,
   PrintedBatch,
+  PrintedCards,
   SpreekuurDay,
   YouthMatch,
   ConversationInput,
@@ -226,6 +228,11 @@ export function printLetter(request: LetterRequest): Promise<PrintedLetter> {
 /** One template for several cases in one PDF; cases that cannot get one are listed. */
 export function printLetters(request: LetterRequest, caseIds: string[]): Promise<PrintedBatch> {
   return invoke<PrintedBatch>('print_letters', { request, caseIds });
+}
+
+/** A sheet of 10 visit cards printed in advance, each card's code recorded in the vault. */
+export function printCards(): Promise<PrintedCards> {
+  return invoke<PrintedCards>('print_cards');
 }
 
 /** Opens a printed PDF with the system's viewer. */
