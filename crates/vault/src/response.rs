@@ -103,6 +103,11 @@ pub struct OutreachStarted {
     pub task_ids: Vec<Uuid>,
 }
 
+/// The answers since a moment, newest first, on index `response_received`.
+const RESPONSES_SINCE: &str =
+    "SELECT id, case_id, received_at, channel, contact_value, preferred_time, message
+     FROM response WHERE received_at >= ?1 ORDER BY received_at DESC, id DESC";
+
 type ResponseRow = (
     String,
     String,
@@ -214,10 +219,7 @@ impl Vault {
     /// index on `received_at` (the server stamps it in RFC 3339 UTC, so the
     /// text sorts as the instant does); answers without a time are left out.
     pub fn responses_since(&self, since: DateTime<Utc>) -> Result<Vec<ResponseRecord>, VaultError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, case_id, received_at, channel, contact_value, preferred_time, message
-             FROM response WHERE received_at >= ?1 ORDER BY received_at DESC, id DESC",
-        )?;
+        let mut stmt = self.conn.prepare_cached(RESPONSES_SINCE)?;
         let since = since.format("%Y-%m-%dT%H:%M:%S").to_string();
         let rows = stmt.query_map([since], response_row)?;
         collect_responses(rows)
@@ -301,5 +303,25 @@ impl Vault {
             ended_at: ended_at.as_deref().map(parse_utc).transpose()?,
             ended_by_response_id: ended_by.as_deref().map(crate::query::id).transpose()?,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_since_a_moment_are_read_through_the_received_at_index() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        crate::migrations::apply(&mut conn).expect("migrations");
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {RESPONSES_SINCE}"))
+            .expect("plan")
+            .query_map(["2026-11-09T00:00:00"], |r| r.get::<_, String>(3))
+            .and_then(|rows| rows.collect())
+            .expect("rows");
+        let plan = plan.join("\n");
+        assert!(plan.contains("response_received"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
     }
 }
