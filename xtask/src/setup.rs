@@ -27,7 +27,9 @@ const BUILD_PACKAGES: &[&str] = &[
 /// Extra Debian packages for the end-to-end tests: a virtual display and the
 /// WebDriver server for WebKitGTK, poppler (pdftotext, pdftoppm) and zbar
 /// (zbarimg) to read rendered letters back, and headless Chromium with its
-/// WebDriver server to fill in the response form behind a letter's QR code.
+/// WebDriver server to fill in the response form behind a letter's QR code
+/// (Chromium also runs the browser tests of the built UI, `npm run
+/// test:browser`, through playwright-core).
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",

@@ -68,6 +68,9 @@ fn test_steps(root: &Path, timings: &mut Timings) -> Result<()> {
         cmd::run(npm(&ui).args(["test"]))?;
         build_ui(root)
     })?;
+    timings.time("UI in Chromium: screens, axe-core, keyboard", || {
+        cmd::run(npm(&root.join("ui")).args(["run", "test:browser"]))
+    })?;
     timings.time("Lints (clippy, warnings denied)", || {
         cmd::run(cmd::cargo().args([
             "clippy",
