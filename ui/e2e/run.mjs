@@ -730,8 +730,8 @@ async function main() {
         await page.getByText('De jongere heeft gereageerd: de reeks is klaar.').waitFor();
         await screenChecks(page, '31-reeks-reactie', ['Overige stappen laten vervallen'], page.locator('section.outreach'));
         await press(page, 'Overige stappen laten vervallen');
-        await page.getByText('Vervallen').first().waitFor();
-        check((await page.getByText('Te doen').count()) === 0, 'steps still open after dropping them');
+        await page.getByText('Vervallen', { exact: true }).first().waitFor();
+        check((await page.getByText('Te doen', { exact: true }).count()) === 0, 'steps still open after dropping them');
         await screenChecks(page, '32-reeks-vervallen', undefined, page.locator('section.outreach'));
       });
       return app;
