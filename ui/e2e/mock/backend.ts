@@ -9,6 +9,7 @@ import type { CaseloadFilter } from '../../src/lib/bindings/CaseloadFilter';
 import type { CommandError } from '../../src/lib/bindings/CommandError';
 import type { ErrorCode } from '../../src/lib/bindings/ErrorCode';
 import type { LockedEvent } from '../../src/lib/bindings/LockedEvent';
+import type { PrintedCards } from '../../src/lib/bindings/PrintedCards';
 import * as fx from './fixtures';
 
 /** How the device starts: no vault yet (enroll), locked (unlock) or already open. */
@@ -300,6 +301,12 @@ export function createBackend({ start, busy }: MockOptions, emit: Emit) {
       if (letters === 0) reject('invalid_input', 'Geen van deze zaken heeft een adres: er is geen brief gemaakt.');
       printed += 1;
       return { path: `/tmp/veldwerk-print/brieven-${printed}.pdf`, pages: letters, letters, skipped };
+    },
+    /** A sheet of 10 visit cards printed in advance (src-tauri `print_cards`). */
+    print_cards: (): PrintedCards => {
+      needOpen();
+      printed += 1;
+      return { path: `/tmp/veldwerk-print/kaartjes-${printed}.pdf`, pages: 1, cards: 10 };
     },
     open_document: (_: { path: string }): Out<typeof api.openDocument> => {
       needOpen();
