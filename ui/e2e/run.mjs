@@ -539,6 +539,14 @@ async function main() {
         check(call?.args.request.from === '14:00' && call?.args.request.until === '16:00', 'times not sent');
         await screenChecks(page, '13-brief-klaar', ['Openen om te bekijken en af te drukken', 'Nog een brief']);
       });
+      step('a sheet of 10 visit cards from the letters screen', async () => {
+        await press(page, 'Nog een brief');
+        await page.getByRole('heading', { name: 'Kaartjes voor huisbezoeken' }).waitFor();
+        await press(page, 'Vel met 10 kaartjes maken');
+        await page.getByText('10 kaartjes klaar (1 pagina).').waitFor();
+        check((await calls(page, 'print_cards')).length === 1, 'print_cards not called once');
+        await screenChecks(page, '13b-kaartjes-klaar', ['Openen om te bekijken en af te drukken']);
+      });
       step('Sync: two conflicts side by side; choosing one leaves one', async () => {
         await press(page, 'Synchronisatie');
         await heading(page, 'Synchronisatie');
