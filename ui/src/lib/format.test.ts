@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatTime, parseClockTime, parseDutchDate } from './format';
+import { dutchLocal, formatDate, formatDateTime, formatTime, parseClockTime, parseDutchDate } from './format';
 
 describe('formatting dates and times the Dutch way', () => {
   it('writes an ISO date as day-month-year', () => {
@@ -42,5 +42,17 @@ describe('reading typed dates and times', () => {
     expect(parseClockTime('9.05')).toBe('09:05');
     expect(parseClockTime('24:00')).toBeNull();
     expect(parseClockTime('14:60')).toBeNull();
+  });
+});
+
+describe('dutchLocal', () => {
+  it('shows Dutch time whatever the machine runs: CET in winter, CEST in summer', () => {
+    expect(dutchLocal('2026-11-23T13:32:00Z')).toBe('2026-11-23T14:32');
+    expect(dutchLocal('2026-07-01T09:15:00Z')).toBe('2026-07-01T11:15');
+    // 23:30 UTC is already the next day in the Netherlands.
+    expect(dutchLocal(new Date('2026-11-23T23:30:00Z'))).toBe('2026-11-24T00:30');
+    // Summer time starts on the last Sunday of March at 01:00 UTC.
+    expect(dutchLocal('2026-03-29T00:59:00Z')).toBe('2026-03-29T01:59');
+    expect(dutchLocal('2026-03-29T01:00:00Z')).toBe('2026-03-29T03:00');
   });
 });

@@ -34,6 +34,27 @@ export function isoDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+const amsterdam = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Amsterdam',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/**
+ * Dutch wall-clock time (`2026-11-23T14:30`) of an instant, whatever the
+ * machine's own time zone: a laptop set to UTC still shows Dutch time.
+ */
+export function dutchLocal(instant: Date | string): string {
+  const d = typeof instant === 'string' ? new Date(instant) : instant;
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    amsterdam.formatToParts(d).find((p) => p.type === type)?.value ?? '00';
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+}
+
 /** A local time as `14:30`. */
 export function clockTime(d: Date): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;

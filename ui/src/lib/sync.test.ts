@@ -25,10 +25,11 @@ function overview(status: Partial<SyncStatus>, enrolled = true): SyncOverview {
 const n = (x: number) => x as unknown as bigint;
 
 describe('the sync status in the corner', () => {
-  const now = new Date(2026, 10, 23, 15, 0);
+  // Instants in UTC; the corner shows Dutch time (CET in November: +1).
+  const now = new Date('2026-11-23T14:00:00Z');
 
   it('says when it last synced, as a time today', () => {
-    const at = new Date(2026, 10, 23, 14, 32).toISOString();
+    const at = '2026-11-23T13:32:00Z';
     expect(syncText(overview({ lastSuccessAt: at }), now)).toEqual({
       text: 'Gesynchroniseerd om 14:32',
       tone: 'ok',
@@ -37,12 +38,12 @@ describe('the sync status in the corner', () => {
   });
 
   it('adds the date when the last sync was on another day', () => {
-    const at = new Date(2026, 10, 20, 9, 5).toISOString();
+    const at = '2026-11-20T08:05:00Z';
     expect(syncText(overview({ lastSuccessAt: at }), now).text).toBe('Gesynchroniseerd op 20-11-2026 om 09:05');
   });
 
   it('counts the changes that wait, in singular and plural', () => {
-    const at = new Date(2026, 10, 23, 14, 32).toISOString();
+    const at = '2026-11-23T13:32:00Z';
     expect(syncText(overview({ lastSuccessAt: at, pendingOperations: n(1) }), now).detail).toBe('1 wijziging wacht');
     expect(syncText(overview({ state: 'offline', pendingOperations: n(3) }), now)).toEqual({
       text: 'Offline',
@@ -69,7 +70,7 @@ describe('the sync status in the corner', () => {
   });
 
   it('points at conflicts to look at', () => {
-    const at = new Date(2026, 10, 23, 14, 32).toISOString();
+    const at = '2026-11-23T13:32:00Z';
     expect(syncText(overview({ lastSuccessAt: at, openConflicts: n(2) }), now)).toMatchObject({
       tone: 'waiting',
       detail: '2 conflicten om te bekijken',

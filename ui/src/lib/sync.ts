@@ -2,7 +2,7 @@
 // n changes waiting.
 
 import type { SyncOverview } from './bindings/SyncOverview';
-import { formatDate, formatTime, isoDate } from './format';
+import { dutchLocal, formatDate, formatTime } from './format';
 
 export type SyncTone = 'ok' | 'busy' | 'waiting' | 'problem';
 
@@ -11,14 +11,6 @@ export type SyncText = { text: string; tone: SyncTone; detail: string | null };
 function changes(n: bigint | number): string {
   const count = Number(n);
   return count === 1 ? '1 wijziging wacht' : `${count} wijzigingen wachten`;
-}
-
-/** Local `YYYY-MM-DDTHH:MM` of an RFC 3339 instant. */
-function local(instant: string): string {
-  const d = new Date(instant);
-  const hh = String(d.getHours()).padStart(2, '0');
-  const mm = String(d.getMinutes()).padStart(2, '0');
-  return `${isoDate(d)}T${hh}:${mm}`;
 }
 
 /** What the corner says for `overview`; `now` decides whether "om 14:32" needs a date. */
@@ -52,8 +44,8 @@ export function syncText(overview: SyncOverview | null, now: Date = new Date()):
       if (!s.lastSuccessAt) {
         return { text: waiting ? changes(pending) : 'Nog niet gesynchroniseerd', tone: 'waiting', detail: conflictText };
       }
-      const at = local(s.lastSuccessAt);
-      const sameDay = at.slice(0, 10) === isoDate(now);
+      const at = dutchLocal(s.lastSuccessAt);
+      const sameDay = at.slice(0, 10) === dutchLocal(now).slice(0, 10);
       const when = sameDay ? `om ${formatTime(at)}` : `op ${formatDate(at)} om ${formatTime(at)}`;
       return {
         text: `Gesynchroniseerd ${when}`,
