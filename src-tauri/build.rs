@@ -22,6 +22,7 @@ fn main() {
         "letter_templates",
         "print_letter",
         "print_letters",
+        "print_cards",
         "open_document",
         "spreekuur_day",
         "find_youth",

@@ -164,6 +164,8 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         "Utrecht",
     ])?;
     let user = uuid::Uuid::parse_str(&out).with_context(|| format!("a user id, not {out:?}"))?;
+    // The bureau's own house style, sent to the device at enrollment.
+    bureau.admin(&["branding", "set", "--organisation-name", "Gemeente Utrecht"])?;
     bureau.import_meldingen(&format!(
         "meldingnummer,datum_melding,werkproces,voornaam,achternaam,geboortedatum,straat,huisnummer,postcode,plaats,gemeente,soort,consulent_id\n\
          M-E2E-1,2026-11-02,verzuim,Zoë,Doğan,2012-05-04,Lindelaan,12,3511 AB,Utrecht,Utrecht,wettelijk,{user}\n\
@@ -286,6 +288,26 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
         text.contains(&short_code),
         "the letter does not carry the code {short_code}"
     );
+    ensure!(
+        text.contains("Gemeente Utrecht"),
+        "the letter does not use the branding the server sent"
+    );
+    s.click_button("Openen om te bekijken en af te drukken")?;
+    s.wait_for_text("#content", "De PDF is geopend")?;
+
+    // A sheet of visit cards to take along, from the same screen.
+    s.click_button("Nog een brief")?;
+    s.click_button("Vel met 10 kaartjes maken")?;
+    s.wait_for_text("#content", "10 kaartjes klaar")?;
+    let pdfs = printed_pdfs(tmp.path())?;
+    let cards = pdfs
+        .iter()
+        .find(|p| p.as_path() != pdf.as_path())
+        .context("no PDF with the cards")?;
+    ensure!(
+        pdf_text(cards)?.contains("Fenna Veldman"),
+        "the cards do not name the consultant"
+    );
     s.click_button("Openen om te bekijken en af te drukken")?;
     s.wait_for_text("#content", "De PDF is geopend")?;
 
@@ -346,8 +368,8 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     shot(&s, "12-brieven-selectie.png")?;
     let pdfs = printed_pdfs(tmp.path())?;
     ensure!(
-        pdfs.len() == 2,
-        "expected the letter and the batch, found {pdfs:?}"
+        pdfs.len() == 3,
+        "expected the letter, the cards and the batch, found {pdfs:?}"
     );
 
     // Sync: the visit, its tasks, the letter and the walk-in reach the server.
