@@ -1,5 +1,5 @@
 //! Device state in the `meta` table: a few named values that are not records
-//! and do not sync (device id, user id, clock state, sync cursor).
+//! and do not sync (device id, user id, clock state, sync cursor, last sync).
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -27,6 +27,9 @@ pub enum MetaKey {
     UserProfile,
     /// The bureau's branding (protocol `Branding`) as JSON.
     Branding,
+    /// When the last sync succeeded (RFC 3339, UTC), so the status shows it
+    /// after a restart too.
+    LastSyncAt,
 }
 
 impl MetaKey {
@@ -39,6 +42,7 @@ impl MetaKey {
             MetaKey::DeviceSecret => "device_secret",
             MetaKey::UserProfile => "user_profile",
             MetaKey::Branding => "branding",
+            MetaKey::LastSyncAt => "last_sync_at",
         }
     }
 }
