@@ -19,7 +19,10 @@
 //! - search as you type: every prefix of 40 names, letter by letter (p95);
 //! - case detail with timeline, its view audited (p95 over 200 cases);
 //! - record a home visit, committed with its follow-up task, outbox and
-//!   audit (p95 over 300 visits; every commit is fsynced).
+//!   audit (p95 over 300 visits; every commit is fsynced);
+//! - apply pulled pages: every synced record of the caseload, as a first
+//!   sync brings it, applied in pages of 1,000 to an empty vault (time per
+//!   record; the vault's share of a first sync).
 //!
 //! Encrypted and plain runs alternate sample by sample (and which goes
 //! first), so a change in the machine's load lands on both. Search and case
@@ -37,6 +40,7 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, NaiveTime};
 use uuid::Uuid;
 use veldwerk_domain::ContactOutcome;
+use veldwerk_protocol::{FieldState, PullResponse, RecordChange};
 
 use crate::demo::{self, DemoOptions};
 use crate::files::{DATABASE_FILE, PASSPHRASE_KEY_FILE};
@@ -119,6 +123,9 @@ const OPEN_RUNS: usize = 21;
 /// Home visits recorded per database (each commit is fsynced, so the
 /// disk's flush time dominates and varies; more samples steady the p95).
 const VISITS: usize = 300;
+
+/// Records per pull page, as the sync engine asks (its `pull_limit`).
+const PULL_PAGE: usize = 1000;
 
 /// Rounds of the warm measurements (every sample again, pages cached).
 const WARM_ROUNDS: usize = 5;
@@ -410,6 +417,78 @@ pub fn run(
         baseline: Some(ms(quantile(&visit_plain, 0.5))),
         target: None,
     });
+    // Apply pulled pages: every synced record of the caseload as the server
+    // would send it to a fresh device, in pages of 1,000, into an empty
+    // vault (the vault's share of a first sync).
+    progress("applying the caseload as pulled pages to empty vaults");
+    let mut changes = Vec::new();
+    for table in crate::schema::TABLES.iter().filter(|t| t.synced()) {
+        for record in encrypted.records(table.entity)? {
+            changes.push(RecordChange {
+                server_seq: 0,
+                entity: table.entity.to_owned(),
+                entity_id: record.id.hyphenated().to_string(),
+                fields: record
+                    .fields
+                    .into_iter()
+                    .map(|(field, value)| (field, FieldState { value, version: 1 }))
+                    .collect(),
+                deleted: false,
+            });
+        }
+    }
+    let pages: Vec<PullResponse> = changes
+        .chunks(PULL_PAGE)
+        .enumerate()
+        .map(|(i, chunk)| PullResponse {
+            changes: chunk.to_vec(),
+            purge: Vec::new(),
+            conflicts: Vec::new(),
+            next_cursor: (i as u64 + 1) * PULL_PAGE as u64,
+            more: true,
+            wipe: false,
+        })
+        .collect();
+    let mut fresh_encrypted = Vault::create_with(
+        &work_dir.join("pulled-encrypted"),
+        &passphrase,
+        &recipient,
+        VaultOptions {
+            work_factor: keys::MIN_WORK_FACTOR,
+            ..VaultOptions::default()
+        },
+    )?;
+    let mut fresh_plain = Vault::open_plain_for_bench(&work_dir.join("pulled-plain"), true)?;
+    let (pull_encrypted, pull_plain) = paired(
+        &mut fresh_encrypted,
+        &mut fresh_plain,
+        &pages,
+        1,
+        |v, page| {
+            let applied = v.apply_pull(page)?;
+            if applied.written == page.changes.len() {
+                Ok(())
+            } else {
+                Err(VaultError::Corrupt)
+            }
+        },
+    )?;
+    let per_record = |samples: &[Duration]| {
+        samples.iter().sum::<Duration>().as_secs_f64() * 1e6 / changes.len().max(1) as f64
+    };
+    emit(Figure {
+        name: format!(
+            "vault: apply pulled pages to an empty vault ({} records, pages of {PULL_PAGE}), per record",
+            changes.len()
+        ),
+        value: per_record(&pull_encrypted),
+        unit: "µs",
+        baseline: Some(per_record(&pull_plain)),
+        target: None,
+    });
+    fresh_encrypted.lock()?;
+    fresh_plain.lock()?;
+
     encrypted.lock()?;
     plain.lock()?;
     let size = |dir: &Path| std::fs::metadata(dir.join(DATABASE_FILE)).map_or(0, |m| m.len());

@@ -65,11 +65,17 @@ pub(crate) fn get_raw(conn: &Connection, key: &str) -> Result<Option<String>, Va
         .optional()?)
 }
 
+/// UPDATE, then INSERT when the key is new, rather than an upsert: an
+/// upsert runs in a statement savepoint, which makes FTS5 write its pending
+/// index to disk when it comes after search updates in the same
+/// transaction (the clock is set after every change of the write path).
 pub(crate) fn set_raw(conn: &Connection, key: &str, value: &str) -> Result<(), VaultError> {
-    conn.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute(params![key, value])?;
+    let updated = conn
+        .prepare_cached("UPDATE meta SET value = ?2 WHERE key = ?1")?
+        .execute(params![key, value])?;
+    if updated == 0 {
+        conn.prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2)")?
+            .execute(params![key, value])?;
+    }
     Ok(())
 }
