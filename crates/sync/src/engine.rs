@@ -135,7 +135,16 @@ impl SyncEngine {
         let result = run.all().await;
         run.summary.wire = self.client.wire_bytes() - before;
         match result {
-            Ok(()) => Ok(run.summary),
+            Ok(()) => {
+                let at = chrono::Utc::now();
+                // The sync itself is done and stored; failing to note when
+                // (the vault was locked just now) only leaves the time shown
+                // after a restart older.
+                if let Err(e) = self.vault.run(move |v| local::record_success(v, at)).await {
+                    tracing::info!(error = %e, "could not record the time of the sync");
+                }
+                Ok(run.summary)
+            }
             Err(e) if e.kind() == SyncErrorKind::Revoked => {
                 tracing::warn!("device revoked by the bureau: wiping the vault");
                 local::wipe(&self.vault).await?;

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
+
 use veldwerk_protocol::entities::{self, Scope};
 use veldwerk_protocol::{EntityRef, OpDigest, OpResult, Operation, PullResponse};
 use veldwerk_vault::Vault;
@@ -145,12 +147,21 @@ fn protected_ids(v: &mut Vault) -> Result<BTreeSet<String>, SyncError> {
     Ok(ids)
 }
 
+/// Records that a sync succeeded at `at`, in the vault, so the status
+/// shows it after a restart.
+pub(crate) fn record_success(v: &mut Vault, at: DateTime<Utc>) -> Result<(), SyncError> {
+    v.set_last_sync_at(at)?;
+    Ok(())
+}
+
 /// Counts for the status.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Counts {
     pub pending: u64,
     pub rejected: u64,
     pub open_conflicts: u64,
+    /// When the last sync succeeded, as the vault recorded it.
+    pub last_success_at: Option<DateTime<Utc>>,
 }
 
 pub(crate) async fn counts(vault: &VaultHandle) -> Result<Counts, SyncError> {
@@ -161,6 +172,7 @@ pub(crate) async fn counts(vault: &VaultHandle) -> Result<Counts, SyncError> {
                 pending: outbox.pending,
                 rejected: outbox.rejected,
                 open_conflicts: v.open_conflicts()?.len() as u64,
+                last_success_at: v.last_sync_at()?,
             })
         })
         .await

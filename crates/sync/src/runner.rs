@@ -248,7 +248,7 @@ async fn sync(shared: &Shared, engine: &SyncEngine) -> Result<SyncSummary, SyncE
     let now = Utc::now();
     shared.status.send_modify(|s| {
         s.progress = None;
-        if let Some(c) = counts {
+        if let Some(c) = &counts {
             s.pending_operations = c.pending;
             s.rejected_operations = c.rejected;
             s.open_conflicts = c.open_conflicts;
@@ -257,7 +257,9 @@ async fn sync(shared: &Shared, engine: &SyncEngine) -> Result<SyncSummary, SyncE
             Ok(_) => {
                 s.state = SyncState::Idle;
                 s.online = true;
-                s.last_success_at = Some(now);
+                // The time the engine stored, so the status reads the same
+                // before and after a restart.
+                s.last_success_at = counts.and_then(|c| c.last_success_at).or(Some(now));
                 s.last_error = None;
             }
             Err(e) => {
@@ -314,6 +316,11 @@ async fn refresh_counts(shared: &Shared, engine: &SyncEngine) {
             s.pending_operations = c.pending;
             s.rejected_operations = c.rejected;
             s.open_conflicts = c.open_conflicts;
+            // At start (and after unlock) the last success comes from the
+            // vault: it survives a restart of the app.
+            if s.last_success_at.is_none() {
+                s.last_success_at = c.last_success_at;
+            }
             if s.state == SyncState::Locked {
                 s.state = SyncState::Idle;
             }

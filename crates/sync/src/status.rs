@@ -20,6 +20,8 @@ pub struct SyncStatus {
     pub rejected_operations: u64,
     /// Conflicts nobody has resolved yet.
     pub open_conflicts: u64,
+    /// When the last sync succeeded. Kept in the vault by the engine
+    /// (`Vault::last_sync_at`), so it shows again after a restart.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub last_success_at: Option<DateTime<Utc>>,
     /// While syncing: how far it got.

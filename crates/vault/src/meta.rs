@@ -1,5 +1,5 @@
 //! Device state in the `meta` table: a few named values that are not records
-//! and do not sync (device id, user id, clock state, sync cursor).
+//! and do not sync (device id, user id, clock state, sync cursor, last sync).
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -27,6 +27,9 @@ pub enum MetaKey {
     UserProfile,
     /// The bureau's branding (protocol `Branding`) as JSON.
     Branding,
+    /// When the last sync succeeded (RFC 3339, UTC), so the status shows it
+    /// after a restart too.
+    LastSyncAt,
 }
 
 impl MetaKey {
@@ -39,6 +42,7 @@ impl MetaKey {
             MetaKey::DeviceSecret => "device_secret",
             MetaKey::UserProfile => "user_profile",
             MetaKey::Branding => "branding",
+            MetaKey::LastSyncAt => "last_sync_at",
         }
     }
 }
@@ -61,11 +65,17 @@ pub(crate) fn get_raw(conn: &Connection, key: &str) -> Result<Option<String>, Va
         .optional()?)
 }
 
+/// UPDATE, then INSERT when the key is new, rather than an upsert: an
+/// upsert runs in a statement savepoint, which makes FTS5 write its pending
+/// index to disk when it comes after search updates in the same
+/// transaction (the clock is set after every change of the write path).
 pub(crate) fn set_raw(conn: &Connection, key: &str, value: &str) -> Result<(), VaultError> {
-    conn.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute(params![key, value])?;
+    let updated = conn
+        .prepare_cached("UPDATE meta SET value = ?2 WHERE key = ?1")?
+        .execute(params![key, value])?;
+    if updated == 0 {
+        conn.prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2)")?
+            .execute(params![key, value])?;
+    }
     Ok(())
 }

@@ -256,10 +256,31 @@ fn tree_ids(
     Ok(())
 }
 
+/// Whether the outbox holds an operation still to push (any entity). When
+/// it does not, no pulled record can have a local change to keep, and the
+/// per-record outbox lookup is skipped.
+fn outbox_pending(conn: &Connection) -> Result<bool, VaultError> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM outbox WHERE rejected_reason IS NULL)")?
+        .query_row([], |r| r.get(0))?)
+}
+
 pub(crate) fn apply_remote_in(
     conn: &Connection,
     change: &RecordChange,
     now: DateTime<Utc>,
+) -> Result<RemoteApplied, VaultError> {
+    let pending = outbox_pending(conn)?;
+    apply_remote_with(conn, change, now, pending)
+}
+
+/// [`apply_remote_in`], told whether the outbox holds anything to push
+/// (one look per pull page instead of one per record).
+fn apply_remote_with(
+    conn: &Connection,
+    change: &RecordChange,
+    now: DateTime<Utc>,
+    outbox_pending: bool,
 ) -> Result<RemoteApplied, VaultError> {
     let Some(table) = schema::table(&change.entity) else {
         return Ok(RemoteApplied::Ignored);
@@ -271,7 +292,11 @@ pub(crate) fn apply_remote_in(
         remove_record(conn, table, &id)?;
         return Ok(RemoteApplied::Removed);
     }
-    let (pending, deleted_here) = pending_fields(conn, table.entity, &id)?;
+    let (pending, deleted_here) = if outbox_pending {
+        pending_fields(conn, table.entity, &id)?
+    } else {
+        (BTreeSet::new(), false)
+    };
     if deleted_here {
         return Ok(RemoteApplied::Ignored);
     }
@@ -304,27 +329,53 @@ pub(crate) fn apply_remote_in(
         }
     }
     let at = write::timestamp(now);
-    if write::exists(conn, table, &id)? {
+    let existed = write::exists(conn, table, &id)?;
+    if existed {
         if !names.is_empty() {
             write::update_row(conn, table, &id, &at, &names, values)?;
         }
     } else {
         write::insert_row(conn, table, &id, &at, &names, values)?;
     }
-    for (field, version) in versions {
-        conn.prepare_cached(
-            "INSERT INTO field_versions (entity, entity_id, field, version) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (entity, entity_id, field) DO UPDATE SET version = excluded.version",
-        )?
-        .execute(params![
-            table.entity,
-            id,
-            field,
-            i64::try_from(version).unwrap_or(i64::MAX)
-        ])?;
+    // Base versions matter only to a later local update; records of an
+    // append-only entity are never updated (the write path refuses it), so
+    // theirs are not kept. Most pulled records are contact moments: this
+    // saves a handful of index inserts each.
+    let updatable = table.spec().is_some_and(|spec| !spec.append_only);
+    if updatable {
+        // No upsert (see `search::index` on statement savepoints and FTS5).
+        // A record new here may still have versions left from a local
+        // delete: those go first, then every version is a plain insert.
+        if !existed {
+            conn.prepare_cached("DELETE FROM field_versions WHERE entity = ?1 AND entity_id = ?2")?
+                .execute([table.entity, id.as_str()])?;
+        }
+        let mut update = conn.prepare_cached(
+            "UPDATE field_versions SET version = ?4
+             WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
+        )?;
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO field_versions (entity, entity_id, field, version)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (field, version) in versions {
+            let values = params![
+                table.entity,
+                id,
+                field,
+                i64::try_from(version).unwrap_or(i64::MAX)
+            ];
+            if !existed || update.execute(values)? == 0 {
+                insert.execute(values)?;
+            }
+        }
     }
     if table.searchable() {
-        search::reindex(conn, table, &id)?;
+        if existed {
+            search::reindex(conn, table, &id)?;
+        } else {
+            search::index_new(conn, table, &id)?;
+        }
     }
     crate::response::after_remote_write(conn, change, &id, now)?;
     Ok(RemoteApplied::Written {
@@ -388,8 +439,11 @@ pub(crate) fn apply_pull(
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut summary = PullApplied::default();
+    // Applying a record never adds to the outbox, so one look holds for
+    // the whole page.
+    let pending = outbox_pending(&tx)?;
     for change in &page.changes {
-        match apply_remote_in(&tx, change, now)? {
+        match apply_remote_with(&tx, change, now, pending)? {
             RemoteApplied::Written { .. } => summary.written += 1,
             RemoteApplied::Removed => summary.removed += 1,
             RemoteApplied::Ignored => summary.ignored += 1,

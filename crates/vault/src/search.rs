@@ -227,6 +227,18 @@ pub(crate) const NAME_COLUMNS: [SearchColumn; 3] = [
 
 /// (Re)index record `id` of `table` from what is stored now.
 pub(crate) fn reindex(conn: &Connection, table: &Table, id: &str) -> Result<(), VaultError> {
+    index(conn, table, id, false)
+}
+
+/// Index record `id` of `table`, which was not on the device before this
+/// transaction: it has no search entry yet, so there is no old one to
+/// delete from the full-text index. (A record's entry leaves together with
+/// the record, see [`unindex`].)
+pub(crate) fn index_new(conn: &Connection, table: &Table, id: &str) -> Result<(), VaultError> {
+    index(conn, table, id, true)
+}
+
+fn index(conn: &Connection, table: &Table, id: &str, new: bool) -> Result<(), VaultError> {
     let mut sources: Vec<&str> = table.title.to_vec();
     for (_, cols) in table.search {
         sources.extend(cols.iter().copied());
@@ -266,16 +278,35 @@ pub(crate) fn reindex(conn: &Connection, table: &Table, id: &str) -> Result<(), 
             .collect();
         fold(&join(&cols)).into_owned()
     };
-    let rowid: i64 = conn
-        .prepare_cached(
-            "INSERT INTO search_doc (entity, entity_id, title) VALUES (?1, ?2, ?3)
-             ON CONFLICT (entity, entity_id) DO UPDATE SET title = excluded.title
-             RETURNING rowid",
-        )?
-        .query_row(params![table.entity, id, title], |r| r.get(0))?;
+    // No upsert here: an `ON CONFLICT DO UPDATE` statement runs in a
+    // statement savepoint, and FTS5 writes its pending (in-memory) index
+    // to disk at every savepoint, so a batch that indexes many records
+    // made one tiny segment per record and spent most of its time merging
+    // them. Single-row INSERT and UPDATE need no savepoint.
+    let existing: Option<i64> = if new {
+        None
+    } else {
+        conn.prepare_cached("SELECT rowid FROM search_doc WHERE entity = ?1 AND entity_id = ?2")?
+            .query_row([table.entity, id], |r| r.get(0))
+            .optional()?
+    };
     let (fts, columns) = index_of(table);
-    conn.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
-        .execute([rowid])?;
+    let rowid = match existing {
+        Some(rowid) => {
+            conn.prepare_cached("UPDATE search_doc SET title = ?2 WHERE rowid = ?1")?
+                .execute(params![rowid, title])?;
+            conn.prepare_cached(&format!("DELETE FROM {fts} WHERE rowid = ?1"))?
+                .execute([rowid])?;
+            rowid
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO search_doc (entity, entity_id, title) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![table.entity, id, title])?;
+            conn.last_insert_rowid()
+        }
+    };
     let names: Vec<&str> = columns.iter().map(|c| column_name(*c)).collect();
     let placeholders: Vec<String> = (2..=columns.len() + 1).map(|i| format!("?{i}")).collect();
     let mut values: Vec<rusqlite::types::Value> = vec![rowid.into()];

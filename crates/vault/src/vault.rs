@@ -455,11 +455,18 @@ impl Vault {
         entity: &str,
         entity_id: Uuid,
     ) -> Result<(), VaultError> {
-        self.conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
+        // Cached: `execute_batch` would parse both pragmas on every view.
+        self.conn
+            .prepare_cached("PRAGMA synchronous = NORMAL")?
+            .execute([])?;
         let result = write::record_view(&self.conn, user_id, entity, entity_id, Utc::now());
-        let restored = self.conn.execute_batch("PRAGMA synchronous = FULL;");
+        let restored = self
+            .conn
+            .prepare_cached("PRAGMA synchronous = FULL")
+            .and_then(|mut s| s.execute([]));
         result?;
-        Ok(restored?)
+        restored?;
+        Ok(())
     }
 
     // ---- queries ------------------------------------------------------
@@ -523,6 +530,24 @@ impl Vault {
             self.user_id = Uuid::parse_str(value).unwrap_or_else(|_| Uuid::nil());
         }
         Ok(())
+    }
+
+    /// When the last sync succeeded, as recorded by
+    /// [`Vault::set_last_sync_at`]; `None` before the first one.
+    pub fn last_sync_at(&self) -> Result<Option<DateTime<Utc>>, VaultError> {
+        meta::get(&self.conn, MetaKey::LastSyncAt)?
+            .map(|text| {
+                DateTime::parse_from_rfc3339(&text)
+                    .map(|at| at.with_timezone(&Utc))
+                    .map_err(|_| VaultError::Corrupt)
+            })
+            .transpose()
+    }
+
+    /// Record that a sync succeeded at `at` (the sync engine calls it).
+    pub fn set_last_sync_at(&mut self, at: DateTime<Utc>) -> Result<(), VaultError> {
+        let text = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        meta::set(&self.conn, MetaKey::LastSyncAt, &text)
     }
 
     /// Move the clock past a stamp pulled from the server, so local changes

@@ -433,6 +433,8 @@ pub(crate) fn apply_in(
     if table.searchable() {
         if m.kind == OpKind::Delete {
             search::unindex(tx, table.entity, &id)?;
+        } else if new_record {
+            search::index_new(tx, table, &id)?;
         } else {
             search::reindex(tx, table, &id)?;
         }

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use veldwerk_sync::{RunnerOptions, SyncEngine, SyncErrorKind, SyncRunner, SyncState};
 
-use crate::support::{Device, TestResult, contact_moment, spawn_server, status_until};
+use crate::support::{Device, TestResult, contact_moment, passphrase, spawn_server, status_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -179,6 +179,38 @@ async fn a_locked_vault_pauses_sync_until_it_is_unlocked() -> TestResult {
         dev.record(veldwerk_protocol::entities::CASE, case)
             .is_some()
     );
+    runner.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_last_successful_sync_shows_again_after_a_restart_while_offline() -> TestResult {
+    let mut server = spawn_server().await;
+    let user = server.add_user("Anna");
+    let dev = Device::enroll(&server.url(), &server.code(user)).await;
+    let runner = start(&dev, quick());
+    let synced = status_until(&runner, DEADLINE, "first sync", |s| {
+        s.last_success_at.is_some()
+    })
+    .await?;
+    runner.stop().await;
+    let stored = dev.vault.with(|v| v.last_sync_at())??;
+    assert_eq!(stored, synced.last_success_at);
+
+    // Restart: the app locks (closes) the vault and unlocks it again, and
+    // the server cannot be reached, so no sync succeeds this time.
+    dev.vault.take().ok_or("unlocked")?.lock()?;
+    server.stop().await;
+    dev.vault.put(veldwerk_vault::Vault::unlock(
+        dev.dir.path(),
+        &passphrase(),
+    )?);
+    let runner = start(&dev, quick());
+    let offline = status_until(&runner, DEADLINE, "offline", |s| {
+        s.state == SyncState::Offline
+    })
+    .await?;
+    assert_eq!(offline.last_success_at, synced.last_success_at);
     runner.stop().await;
     Ok(())
 }

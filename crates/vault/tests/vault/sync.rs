@@ -443,3 +443,112 @@ fn closed_cases_leave_the_device_after_retention_without_sync_operations() -> Te
     assert_eq!(later.cases, 1);
     Ok(())
 }
+
+fn page_of(changes: Vec<veldwerk_protocol::RecordChange>, cursor: u64) -> PullResponse {
+    PullResponse {
+        changes,
+        purge: vec![],
+        conflicts: vec![],
+        next_cursor: cursor,
+        more: false,
+        wipe: false,
+    }
+}
+
+#[test]
+fn a_record_pulled_again_replaces_its_search_entry_and_versions_and_one_deleted_here_comes_back_whole()
+-> TestResult {
+    let f = Fixture::new()?;
+    let mut vault = enrolled(&f)?;
+    let youth = Uuid::now_v7();
+    let person = Uuid::now_v7();
+    let youth_fields = |family: &str| json!({"voornaam": "Zoë", "achternaam": family, "geboortedatum": "2010-02-03"});
+    let person_fields = json!({"youth_id": youth.to_string(), "voornaam": "Ayla",
+                               "achternaam": "Demir", "relatie": "moeder"});
+    vault.apply_pull(&page_of(
+        vec![
+            pulled("youth", youth, youth_fields("Yılmaz")),
+            pulled("contact_person", person, person_fields.clone()),
+        ],
+        1,
+    ))?;
+    assert_eq!(vault.search("yilmaz", 5)?.len(), 1);
+
+    // Pulled again with a new name and newer versions: one search entry,
+    // under the new name, and the next local change builds on version 5.
+    let mut again = pulled("youth", youth, youth_fields("Kaya"));
+    for state in again.fields.values_mut() {
+        state.version = 5;
+    }
+    let applied = vault.apply_pull(&page_of(vec![again], 2))?;
+    assert_eq!(applied.written, 1);
+    assert!(vault.search("yilmaz", 5)?.is_empty());
+    assert_eq!(vault.search("kaya", 5)?.len(), 1);
+    vault.apply(
+        consultant(),
+        Mutation::update("youth", youth).set("achternaam", "Kaya-Demir"),
+    )?;
+    let op = vault.outbox(10)?.pop().ok_or("op")?;
+    assert_eq!(op.changes["achternaam"].base_version, 5);
+
+    // Deleted here (and pushed), then the server sends it again: stored as
+    // new, with the pulled versions and a search entry.
+    vault.apply(consultant(), Mutation::delete("contact_person", person))?;
+    let ops = vault.outbox(10)?;
+    let results: Vec<OpResult> = ops
+        .iter()
+        .map(|op| OpResult {
+            op_id: op.op_id,
+            status: OpStatus::Applied,
+            server_seq: Some(9),
+        })
+        .collect();
+    vault.ack_pushed(&results)?;
+    assert_eq!(vault.outbox_len()?, 0);
+    let mut back = pulled("contact_person", person, person_fields);
+    for state in back.fields.values_mut() {
+        state.version = 3;
+    }
+    let applied = vault.apply_pull(&page_of(vec![back], 3))?;
+    assert_eq!(applied.written, 1);
+    let record = vault.record("contact_person", person)?.ok_or("back")?;
+    assert_eq!(record.fields["voornaam"], json!("Ayla"));
+    vault.apply(
+        consultant(),
+        Mutation::update("contact_person", person).set("voornaam", "Aylin"),
+    )?;
+    let op = vault.outbox(10)?.pop().ok_or("op")?;
+    assert_eq!(op.changes["voornaam"].base_version, 3);
+    Ok(())
+}
+
+#[test]
+fn a_pull_page_keeps_unpushed_local_values_while_applying_the_rest() -> TestResult {
+    let f = Fixture::new()?;
+    let mut vault = enrolled(&f)?;
+    let youth = add_youth(&mut vault, "Eva", None, "Doğan", d(2012, 3, 14))?;
+    let other = Uuid::now_v7();
+    let local = Mutation::update("youth", youth).set("plaats", "Lindenhorst");
+    vault.apply(consultant(), local)?;
+    let applied = vault.apply_pull(&page_of(
+        vec![
+            pulled(
+                "youth",
+                other,
+                json!({"voornaam": "Sem", "achternaam": "Bakker", "geboortedatum": "2011-05-06"}),
+            ),
+            pulled(
+                "youth",
+                youth,
+                json!({"voornaam": "Eva", "achternaam": "Doğan", "geboortedatum": "2012-03-14",
+                       "plaats": "Brakelveen"}),
+            ),
+        ],
+        1,
+    ))?;
+    assert_eq!(applied.written, 2);
+    let record = vault.youth().get(youth)?.ok_or("youth")?;
+    assert_eq!(record.town.as_deref(), Some("Lindenhorst"));
+    assert_eq!(vault.search("bakker", 5)?.len(), 1);
+    Ok(())
+}
