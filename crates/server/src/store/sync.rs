@@ -626,6 +626,8 @@ fn evaluate(
         if spec.scope == Scope::Case {
             refresh_case_access(conn, &op.entity_id, &fields, now, options)?;
         }
+        let (kind, key, _) = scope_of(spec, &op.entity_id, &fields);
+        purge_archived(conn, user, kind, key.as_deref())?;
         return Ok(Applied {
             seq,
             conflicts: Vec::new(),
@@ -646,6 +648,7 @@ fn evaluate(
             "UPDATE records SET deleted = 1, seq = ?1, updated_at = ?2 WHERE entity = ?3 AND entity_id = ?4",
             params![seq as i64, ts(now), op.entity, op.entity_id],
         )?;
+        purge_archived(conn, user, &row.scope_kind, row.scope_key.as_deref())?;
         return Ok(Applied {
             seq,
             conflicts: Vec::new(),
@@ -750,6 +753,8 @@ fn evaluate(
     if spec.scope == Scope::Case {
         refresh_case_access(conn, &op.entity_id, &fields, now, options)?;
     }
+    let (kind, key, _) = scope_of(spec, &op.entity_id, &fields);
+    purge_archived(conn, user, kind, key.as_deref())?;
     Ok(Applied {
         seq,
         conflicts: conflict_ids,
@@ -912,7 +917,7 @@ fn check_links(
             let Some(c) = link(f, true)? else {
                 return reject(RejectReason::InvalidOperation);
             };
-            if !case_visible(conn, user, &c)? {
+            if !case_writable(conn, user, &c)? {
                 return reject(RejectReason::NotFound);
             }
         }
@@ -946,8 +951,81 @@ fn youth_visible(conn: &Connection, user: &str, youth_id: &str) -> Result<bool> 
     )?)
 }
 
-/// A youth the user sees through a case, or one the user created that no
-/// case refers to yet (the device pushes the youth before the case).
+/// A case the user sees, or one that is theirs (assigned or shared) but past
+/// retention: a device that was offline, or pushes its history, still
+/// stores its work on such a case. The server is the archive; the device is
+/// told to purge the case again (see [`purge_archived`]).
+fn case_writable(conn: &Connection, user: &str, case_id: &str) -> Result<bool> {
+    if case_visible(conn, user, case_id)? {
+        return Ok(true);
+    }
+    archived_case_of(conn, user, case_id)
+}
+
+/// Case `case_id` is past retention and was the user's when it left scope.
+fn archived_case_of(conn: &Connection, user: &str, case_id: &str) -> Result<bool> {
+    let fields: Option<String> = conn
+        .query_row(
+            "SELECT fields FROM records WHERE entity = 'case' AND entity_id = ?1 AND retired = 1",
+            [case_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match fields {
+        Some(f) => Ok(case_users(&serde_json::from_str(&f)?).contains(user)),
+        None => Ok(false),
+    }
+}
+
+/// A case of youth `youth_id` that is past retention and was the user's.
+fn archived_case_of_youth(conn: &Connection, user: &str, youth_id: &str) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT entity_id, fields FROM records
+         WHERE entity = 'case' AND link_youth = ?1 AND retired = 1 ORDER BY seq",
+    )?;
+    let cases: Vec<(String, String)> = stmt
+        .query_map([youth_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, fields) in cases {
+        if case_users(&serde_json::from_str(&fields)?).contains(user) {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}
+
+/// After a write allowed only through a case of the user past retention
+/// ([`case_writable`], [`youth_writable`]): records again that the case left
+/// the user's scope, now, so their devices purge what was just pushed. The
+/// earlier event of that case is moved rather than repeated.
+fn purge_archived(conn: &Connection, user: &str, kind: &str, key: Option<&str>) -> Result<()> {
+    let case_id = match (kind, key) {
+        ("case", Some(k)) if !case_visible(conn, user, k)? && archived_case_of(conn, user, k)? => {
+            Some(k.to_owned())
+        }
+        ("youth", Some(y)) if !youth_visible(conn, user, y)? => {
+            archived_case_of_youth(conn, user, y)?
+        }
+        _ => None,
+    };
+    if let Some(case_id) = case_id {
+        conn.execute(
+            "DELETE FROM scope_events WHERE user_id = ?1 AND case_id = ?2",
+            params![user, case_id],
+        )?;
+        let seq = next_seq(conn)?;
+        conn.execute(
+            "INSERT INTO scope_events (seq, user_id, case_id) VALUES (?1, ?2, ?3)",
+            params![seq as i64, user, case_id],
+        )?;
+    }
+    Ok(())
+}
+
+/// A youth the user sees through a case, one of a case of the user past
+/// retention (a new case for them is the user's to make), or one the user
+/// created that no case refers to yet (the device pushes the youth before
+/// the case).
 fn youth_writable(conn: &Connection, user: &str, youth_id: &str) -> Result<bool> {
     let row: Option<(Option<String>, bool)> = conn
         .query_row(
@@ -962,7 +1040,9 @@ fn youth_writable(conn: &Connection, user: &str, youth_id: &str) -> Result<bool>
     if deleted {
         return Ok(false);
     }
-    if youth_visible(conn, user, youth_id)? {
+    if youth_visible(conn, user, youth_id)?
+        || archived_case_of_youth(conn, user, youth_id)?.is_some()
+    {
         return Ok(true);
     }
     let orphan: bool = conn.query_row(
@@ -975,7 +1055,7 @@ fn youth_writable(conn: &Connection, user: &str, youth_id: &str) -> Result<bool>
 
 fn record_writable(conn: &Connection, user: &str, row: &RecordRow) -> Result<bool> {
     match (row.scope_kind.as_str(), row.scope_key.as_deref()) {
-        ("case", Some(k)) => case_visible(conn, user, k),
+        ("case", Some(k)) => case_writable(conn, user, k),
         ("youth", Some(k)) => youth_writable(conn, user, k),
         ("shared", _) => Ok(true),
         ("archive", _) => Ok(row.created_by.as_deref() == Some(user)),
@@ -1024,6 +1104,22 @@ fn is_retired(fields: &Fields, now: DateTime<Utc>, options: &StoreOptions) -> bo
         .is_some_and(|until| until <= now.date_naive())
 }
 
+/// The users a case is for: its assigned user and those it is shared with.
+/// They see it until it is past retention.
+fn case_users(fields: &Fields) -> BTreeSet<String> {
+    let mut users = BTreeSet::new();
+    if let Some(u) = str_field(fields, case_fields::ASSIGNED_USER_ID).filter(|u| !u.is_empty()) {
+        users.insert(u.to_owned());
+    }
+    if let Some(list) = fields
+        .get(case_fields::SHARED_WITH)
+        .and_then(|f| f.v.as_array())
+    {
+        users.extend(list.iter().filter_map(|v| v.as_str()).map(str::to_owned));
+    }
+    users
+}
+
 /// Recomputes who sees case `case_id` from its fields; users who gain it get
 /// its tree re-sequenced, users who lose it get a purge event.
 fn refresh_case_access(
@@ -1034,19 +1130,11 @@ fn refresh_case_access(
     options: &StoreOptions,
 ) -> Result<()> {
     let retired = is_retired(fields, now, options);
-    let mut desired = BTreeSet::new();
-    if !retired {
-        if let Some(u) = str_field(fields, case_fields::ASSIGNED_USER_ID).filter(|u| !u.is_empty())
-        {
-            desired.insert(u.to_owned());
-        }
-        if let Some(list) = fields
-            .get(case_fields::SHARED_WITH)
-            .and_then(|f| f.v.as_array())
-        {
-            desired.extend(list.iter().filter_map(|v| v.as_str()).map(str::to_owned));
-        }
-    }
+    let desired = if retired {
+        BTreeSet::new()
+    } else {
+        case_users(fields)
+    };
     let mut stmt = conn.prepare_cached("SELECT user_id FROM case_access WHERE case_id = ?1")?;
     let current: BTreeSet<String> = stmt
         .query_map([case_id], |r| r.get(0))?

@@ -840,3 +840,173 @@ async fn schools_are_shared_with_every_user() {
         apply_pages(&app.pull_all(&bram, 0).await).contains_key(&("school".to_owned(), school))
     );
 }
+
+/// A device's history: a youth, a case for them closed long before the
+/// retention period with its records, and a new case for the same youth.
+fn history_with_an_expired_case(dev: &Device) -> (Vec<Operation>, String, String, String) {
+    let youth = new_id();
+    let old_case = new_id();
+    let new_case = new_id();
+    let ops = vec![
+        insert(
+            dev,
+            "youth",
+            &youth,
+            json!({"voornaam": "Sam", "achternaam": "Jansen"}),
+        ),
+        insert(
+            dev,
+            "case",
+            &old_case,
+            json!({"youth_id": youth, "werkproces": "vsv", "status": "gesloten",
+                   "closed_on": "2024-06-03"}),
+        ),
+        append(
+            dev,
+            "contact_moment",
+            &new_id(),
+            json!({"case_id": old_case}),
+        ),
+        insert(
+            dev,
+            "task",
+            &new_id(),
+            json!({"case_id": old_case, "title": "Bellen"}),
+        ),
+        update(dev, "case", &old_case, json!({"status": "gearchiveerd"}), 1),
+        insert(
+            dev,
+            "case",
+            &new_case,
+            json!({"youth_id": youth, "werkproces": "vsv", "status": "open"}),
+        ),
+        append(
+            dev,
+            "contact_moment",
+            &new_id(),
+            json!({"case_id": new_case}),
+        ),
+        insert(dev, "contact_person", &new_id(), json!({"youth_id": youth})),
+    ];
+    (ops, youth, old_case, new_case)
+}
+
+#[tokio::test]
+async fn a_history_with_a_case_closed_past_retention_is_stored_whole_and_the_old_case_purged() {
+    let app = spawn_app().await;
+    let anna = app.consultant("Anna").await;
+    let (ops, youth, old_case, new_case) = history_with_an_expired_case(&anna);
+    let r = app.push(&anna, ops.clone()).await;
+    assert!(
+        r.results.iter().all(|r| r.status == OpStatus::Applied),
+        "{r:?}"
+    );
+    // The server keeps every record of the old case (it is the archive).
+    for op in &ops {
+        assert!(
+            app.store
+                .record_values(&op.entity, &op.entity_id)
+                .expect("read")
+                .is_some(),
+            "{} not stored",
+            op.entity
+        );
+    }
+    let pages = app.pull_all(&anna, 0).await;
+    let purged: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| &p.purge)
+        .map(|r| r.entity_id.as_str())
+        .collect();
+    let old_records: Vec<&str> = ops[1..5].iter().map(|o| o.entity_id.as_str()).collect();
+    for id in &old_records {
+        assert!(purged.contains(id), "record of the old case not purged");
+    }
+    assert!(!purged.contains(&new_case.as_str()));
+    assert!(!purged.contains(&youth.as_str()));
+    let records = apply_pages(&pages);
+    assert!(records.contains_key(&("case".to_owned(), new_case.clone())));
+    assert!(records.contains_key(&("youth".to_owned(), youth.clone())));
+    assert!(!records.contains_key(&("case".to_owned(), old_case.clone())));
+
+    // A later edit of the old case from the same history is still stored,
+    // and the device is told again to purge it.
+    let cursor = pages.last().expect("page").next_cursor;
+    let r = app
+        .push(
+            &anna,
+            vec![update(
+                &anna,
+                "case",
+                &old_case,
+                json!({"status": "gesloten"}),
+                2,
+            )],
+        )
+        .await;
+    assert_eq!(r.results[0].status, OpStatus::Applied, "{r:?}");
+    let after = app.pull_all(&anna, cursor).await;
+    assert!(
+        after
+            .iter()
+            .flat_map(|p| &p.purge)
+            .any(|r| r.entity_id == old_case)
+    );
+    assert!(
+        after
+            .iter()
+            .all(|p| p.changes.iter().all(|c| c.entity_id != old_case))
+    );
+}
+
+#[tokio::test]
+async fn nobody_else_writes_to_or_sees_a_case_closed_past_retention() {
+    let app = spawn_app().await;
+    let anna = app.consultant("Anna").await;
+    let bram = app.consultant("Bram").await;
+    let (ops, youth, old_case, _) = history_with_an_expired_case(&anna);
+    // Only the youth and the expired case: the youth is in nobody's scope.
+    let r = app.push(&anna, ops[..2].to_vec()).await;
+    assert!(
+        r.results.iter().all(|r| r.status == OpStatus::Applied),
+        "{r:?}"
+    );
+    let r = app
+        .push(
+            &bram,
+            vec![
+                append(
+                    &bram,
+                    "contact_moment",
+                    &new_id(),
+                    json!({"case_id": old_case}),
+                ),
+                update(&bram, "case", &old_case, json!({"status": "open"}), 5),
+                insert(
+                    &bram,
+                    "case",
+                    &new_id(),
+                    json!({"youth_id": youth, "werkproces": "vsv", "status": "open"}),
+                ),
+                insert(
+                    &bram,
+                    "contact_person",
+                    &new_id(),
+                    json!({"youth_id": youth}),
+                ),
+                update(&bram, "youth", &youth, json!({"voornaam": "Kim"}), 5),
+            ],
+        )
+        .await;
+    for res in &r.results {
+        assert_eq!(
+            res.status,
+            OpStatus::Rejected {
+                reason: RejectReason::NotFound
+            },
+            "{r:?}"
+        );
+    }
+    let seen = apply_pages(&app.pull_all(&bram, 0).await);
+    assert!(seen.keys().all(|(_, id)| id != &old_case && id != &youth));
+}
