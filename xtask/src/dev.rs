@@ -179,20 +179,12 @@ pub fn prepare(root: &Path) -> Result<DevEnv> {
     }
     let public_key = recovery_key(&paths, new_bureau)?;
     let users = demo_users(&paths)?;
+    let server = DemoServer::start(&paths, &url)?;
     if !paths.marker("seeded").exists() {
-        // The history: kept whole while the device pushes it (see `seed`).
-        let server = DemoServer::start(&paths, &url, &[(RETENTION_ENV, SEED_RETENTION_DAYS)])?;
         if !paths.marker("enrolled").exists() {
             enroll(&paths, &url, &users.demo)?;
         }
         seed(&paths)?;
-        drop(server);
-    }
-    let server = DemoServer::start(&paths, &url, &[])?;
-    if !paths.marker("purged").exists() {
-        // The bureau's retention again: cases closed long ago leave the device.
-        cmd::run(paths.device().arg("sync"))?;
-        std::fs::write(paths.marker("purged"), "")?;
     }
     let key_file = paths.dev.join("herstelsleutel.txt");
     println!(
@@ -321,7 +313,7 @@ fn set_aside(path: &Path) -> Result<()> {
 /// Moves a vault that is not enrolled with the current bureau aside and
 /// forgets its enrollment.
 fn forget_device(paths: &Paths) -> Result<()> {
-    for marker in ["enrolled", "seeded", "purged"] {
+    for marker in ["enrolled", "seeded"] {
         let file = paths.marker(marker);
         if file.exists() {
             std::fs::remove_file(file)?;
@@ -398,11 +390,9 @@ fn enroll(paths: &Paths, url: &str, user: &str) -> Result<()> {
         // records were made for no user, so the server would refuse them.
         println!("The demo vault is not enrolled with the demo server; making a new one.");
         set_aside(&paths.vault)?;
-        for marker in ["seeded", "purged"] {
-            let file = paths.marker(marker);
-            if file.exists() {
-                std::fs::remove_file(file)?;
-            }
+        let seeded = paths.marker("seeded");
+        if seeded.exists() {
+            std::fs::remove_file(seeded)?;
         }
     }
     let code = capture(paths.admin().args(["device", "code", "--user", user]))?;
@@ -419,24 +409,13 @@ fn enroll(paths: &Paths, url: &str, user: &str) -> Result<()> {
     Ok(())
 }
 
-/// The server setting for how long closed cases stay on devices.
-const RETENTION_ENV: &str = "VELDWERK_SERVER_CLOSED_CASE_DAYS";
-
-/// Retention while the demo history is pushed: a century.
-const SEED_RETENTION_DAYS: &str = "36500";
-
 /// Brings the demo caseload to the server: the first sync pulls what the
 /// server already has for the demo user (a re-enrolled device); only when
 /// that is nothing does the device generate the caseload and push it.
 ///
 /// The demo history has cases closed longer ago than the bureau's retention
-/// (28 days). The server takes such a case out of every device's scope as
-/// soon as it is stored, and then refuses the records that link to it, so
-/// the device would keep hundreds of refused operations. The server
-/// therefore runs with a retention of a century while the history is
-/// pushed (as for an import of a bureau's archive); `prepare` restarts it
-/// with the configured retention, and the next sync takes those old cases
-/// off the device again, as it would in the field.
+/// (28 days). The server stores them whole (it is the archive) and the same
+/// sync takes them off the device again, as in the field.
 fn seed(paths: &Paths) -> Result<()> {
     cmd::run(paths.device().arg("sync"))?;
     let cases: serde_json::Value =
@@ -467,7 +446,7 @@ pub struct DemoServer {
 
 impl DemoServer {
     /// Starts `veldwerk-server serve` and waits until it listens.
-    fn start(paths: &Paths, url: &str, env: &[(&str, &str)]) -> Result<DemoServer> {
+    fn start(paths: &Paths, url: &str) -> Result<DemoServer> {
         let log = paths.dev.join("server.log");
         let log_file = std::fs::File::options()
             .create(true)
@@ -475,7 +454,6 @@ impl DemoServer {
             .open(&log)?;
         let mut command = paths.admin();
         command
-            .envs(env.iter().copied())
             .arg("serve")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
