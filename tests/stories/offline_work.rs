@@ -1,5 +1,6 @@
 //! Two consultants and an admin: enrollment, assignment, offline work on
-//! own and shared cases, reconnection, convergence and a conflict.
+//! own and shared cases, reconnection, convergence and a conflict; a case
+//! entered offline that closed long before retention is stored, not refused.
 
 use std::collections::BTreeMap;
 
@@ -116,5 +117,71 @@ async fn two_consultants_work_offline_on_own_and_shared_cases_and_every_device_c
         ensure!(dev.field(CASE, shared, "status")? == chosen);
     }
     ensure!(case_tree(&anna, shared)? == case_tree(&bram, shared)?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_consultant_offline_enters_an_old_closed_case_and_a_new_one_for_the_same_youth_and_nothing_is_lost()
+-> Result<()> {
+    let office = Office::open().await?;
+    let anna = office.staff("Anna de Boer", "leerplichtambtenaar").await?;
+    office.proxy.set_offline(true);
+    // A youth with a case closed long before the retention period (from a
+    // paper file) and, after a new report, a new case.
+    let (youth, old_case, new_case) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    anna.apply(
+        Mutation::insert(YOUTH, youth)
+            .set("voornaam", "Sam")
+            .set("achternaam", "Jansen")
+            .set("geboortedatum", "2011-05-14"),
+    )?;
+    anna.apply(
+        Mutation::insert(CASE, old_case)
+            .set("youth_id", youth.to_string())
+            .set("werkproces", "verzuim")
+            .set("status", "gesloten")
+            .set("opened_on", "2024-09-02")
+            .set("closed_on", "2025-01-31"),
+    )?;
+    let (old_visit, m) = contact_moment(old_case, "Huisbezoek, verzuim besproken");
+    anna.apply(m)?;
+    anna.apply(
+        Mutation::insert(CASE, new_case)
+            .set("youth_id", youth.to_string())
+            .set("werkproces", "verzuim")
+            .set("status", "open")
+            .set("opened_on", "2026-03-02"),
+    )?;
+    let (new_visit, m) = contact_moment(new_case, "Niemand thuis");
+    anna.apply(m)?;
+    let err = anna.sync().await.err().context("no connection")?;
+    ensure!(err.kind() == SyncErrorKind::Offline, "{err:?}");
+    ensure!(anna.pending()? == 5, "the work waits on the device");
+
+    office.proxy.set_offline(false);
+    let summary = anna.sync().await?;
+    ensure!(summary.rejected == 0, "refused: {summary:?}");
+    anna.settle().await?;
+    ensure!(anna.pending()? == 0);
+    // The server keeps all of it; the old case leaves the device as usual.
+    let store = office.store()?;
+    for (entity, id) in [
+        (YOUTH, youth),
+        (CASE, old_case),
+        (CONTACT_MOMENT, old_visit),
+        (CASE, new_case),
+        (CONTACT_MOMENT, new_visit),
+    ] {
+        ensure!(
+            store.record_values(entity, &id.to_string())?.is_some(),
+            "{entity} not on the server"
+        );
+    }
+    ensure!(!anna.has(CASE, old_case)? && !anna.has(CONTACT_MOMENT, old_visit)?);
+    ensure!(
+        anna.has(CASE, new_case)?
+            && anna.has(YOUTH, youth)?
+            && anna.has(CONTACT_MOMENT, new_visit)?
+    );
     Ok(())
 }

@@ -8,6 +8,13 @@
 //! A user who gains a case gets the whole case tree re-sequenced ("touched")
 //! so that their next pull brings its full history; a user who loses it gets
 //! a `scope_events` row, which their next pull turns into a purge.
+//!
+//! Writing follows scope, with one widening: a case past retention stays
+//! writable for the users it was for (assigned or shared), and so does its
+//! youth, so a device's offline work or pushed history on such a case is
+//! stored (the server is the archive) instead of refused, and a new case
+//! for that youth is accepted. Such a write moves the case's scope event
+//! past it, so the device purges the case again.
 
 use std::collections::{BTreeMap, BTreeSet};
 
