@@ -1010,3 +1010,64 @@ async fn nobody_else_writes_to_or_sees_a_case_closed_past_retention() {
     let seen = apply_pages(&app.pull_all(&bram, 0).await);
     assert!(seen.keys().all(|(_, id)| id != &old_case && id != &youth));
 }
+
+#[tokio::test]
+async fn a_case_reassigned_before_it_passed_retention_is_no_longer_the_first_consultants_to_write()
+{
+    let app = spawn_app().await;
+    let anna = app.consultant("Anna").await;
+    let bram = app.consultant("Bram").await;
+    let (case, youth) = device_case(&app, &anna).await;
+    app.store
+        .assign_case(&case, bram.user_id, app.clock.now())
+        .expect("assign");
+    let r = app
+        .push(
+            &bram,
+            vec![update(
+                &bram,
+                "case",
+                &case,
+                json!({"closed_on": "2025-01-31"}),
+                1,
+            )],
+        )
+        .await;
+    assert_eq!(r.results[0].status, OpStatus::Applied, "{r:?}");
+
+    let r = app
+        .push(
+            &anna,
+            vec![
+                append(&anna, "contact_moment", &new_id(), json!({"case_id": case})),
+                insert(
+                    &anna,
+                    "case",
+                    &new_id(),
+                    json!({"youth_id": youth, "werkproces": "vsv", "status": "open"}),
+                ),
+            ],
+        )
+        .await;
+    for res in &r.results {
+        assert_eq!(
+            res.status,
+            OpStatus::Rejected {
+                reason: RejectReason::NotFound
+            },
+            "{r:?}"
+        );
+    }
+    let r = app
+        .push(
+            &bram,
+            vec![append(
+                &bram,
+                "contact_moment",
+                &new_id(),
+                json!({"case_id": case}),
+            )],
+        )
+        .await;
+    assert_eq!(r.results[0].status, OpStatus::Applied, "{r:?}");
+}
