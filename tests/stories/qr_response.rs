@@ -175,11 +175,12 @@ async fn a_family_answers_a_letters_qr_code_in_a_browser_and_the_consultant_gets
         page.click("input[name=time][value=middag]")?;
         page.type_into("#message", "Graag na drie uur")?;
         page.click("button[type=submit]")?;
-        let thanks = page.text_of("main")?;
-        ensure!(
-            thanks.contains("Bedankt! We nemen zo snel mogelijk contact met u op."),
-            "{thanks}"
-        );
+        // Wait for the answer page itself: right after the click the form
+        // page may still be shown, and its text is not empty either.
+        page.wait_for_text(
+            "main",
+            "Bedankt! We nemen zo snel mogelijk contact met u op.",
+        )?;
         Ok(())
     })?;
     let answered_on = dutch_local(Utc::now()).date();
@@ -240,11 +241,12 @@ fn answer_form(page: &veldwerk_e2e::webdriver::Session, message: &str) -> Result
     page.click("input[name=time][value=avond]")?;
     page.type_into("#message", message)?;
     page.click("button[type=submit]")?;
-    let thanks = page.text_of("main")?;
-    ensure!(
-        thanks.contains("Bedankt! We nemen zo snel mogelijk contact met u op."),
-        "{thanks}"
-    );
+    // Wait for the answer page itself: right after the click the form page
+    // may still be the one shown, and its text is not empty either.
+    page.wait_for_text(
+        "main",
+        "Bedankt! We nemen zo snel mogelijk contact met u op.",
+    )?;
     Ok(())
 }
 
