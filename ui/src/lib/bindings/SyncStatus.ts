@@ -22,7 +22,12 @@ rejectedOperations: bigint,
 /**
  * Conflicts nobody has resolved yet.
  */
-openConflicts: bigint, lastSuccessAt: string | null, 
+openConflicts: bigint, 
+/**
+ * When the last sync succeeded. Kept in the vault by the engine
+ * (`Vault::last_sync_at`), so it shows again after a restart.
+ */
+lastSuccessAt: string | null, 
 /**
  * While syncing: how far it got.
  */
