@@ -190,47 +190,34 @@ impl Session {
 
     /// Finds the first element matching `css`, waiting up to [`UI_TIMEOUT`] for it.
     pub fn find(&self, css: &str) -> Result<Element> {
-        let deadline = Instant::now() + UI_TIMEOUT;
-        loop {
-            let found = self.call(
-                reqwest::Method::POST,
-                "/element",
-                Some(json!({ "using": "css selector", "value": css })),
-            );
-            match found {
-                Ok(value) => {
-                    let id = value[ELEMENT_KEY]
-                        .as_str()
-                        .with_context(|| format!("element reference missing in {value}"))?;
-                    return Ok(Element(id.to_owned()));
-                }
-                Err(error) if Instant::now() > deadline => {
-                    return Err(error.context(format!("`{css}` did not appear")));
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(50)),
-            }
-        }
+        self.find_using("css selector", css)
     }
 
     /// Finds the first element matching the XPath `xpath`, waiting up to
     /// [`UI_TIMEOUT`] for it (for "the button that says ...").
     pub fn find_xpath(&self, xpath: &str) -> Result<Element> {
+        self.find_using("xpath", xpath)
+    }
+
+    /// Finds the first element by a WebDriver locator strategy, waiting up to
+    /// [`UI_TIMEOUT`] for it.
+    fn find_using(&self, using: &str, value: &str) -> Result<Element> {
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
             let found = self.call(
                 reqwest::Method::POST,
                 "/element",
-                Some(json!({ "using": "xpath", "value": xpath })),
+                Some(json!({ "using": using, "value": value })),
             );
             match found {
-                Ok(value) => {
-                    let id = value[ELEMENT_KEY]
+                Ok(found) => {
+                    let id = found[ELEMENT_KEY]
                         .as_str()
-                        .with_context(|| format!("element reference missing in {value}"))?;
+                        .with_context(|| format!("element reference missing in {found}"))?;
                     return Ok(Element(id.to_owned()));
                 }
                 Err(error) if Instant::now() > deadline => {
-                    return Err(error.context(format!("`{xpath}` did not appear")));
+                    return Err(error.context(format!("`{value}` did not appear")));
                 }
                 Err(_) => std::thread::sleep(Duration::from_millis(50)),
             }
