@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dutchLocal, formatDate, formatDateTime, formatTime, parseClockTime, parseDutchDate } from './format';
+import { addDays, dutchClock, dutchLocal, dutchToday, formatDate, formatDateTime, formatTime, parseClockTime, parseDutchDate } from './format';
 
 describe('formatting dates and times the Dutch way', () => {
   it('writes an ISO date as day-month-year', () => {
@@ -54,5 +54,22 @@ describe('dutchLocal', () => {
     // Summer time starts on the last Sunday of March at 01:00 UTC.
     expect(dutchLocal('2026-03-29T00:59:00Z')).toBe('2026-03-29T01:59');
     expect(dutchLocal('2026-03-29T01:00:00Z')).toBe('2026-03-29T03:00');
+  });
+});
+
+describe('form defaults in Dutch time', () => {
+  it('takes today and the clock from the Netherlands, not from the machine', () => {
+    // A laptop on UTC at 23:30 on the 23rd: in the Netherlands it is the 24th.
+    expect(dutchToday(new Date('2026-11-23T23:30:00Z'))).toBe('2026-11-24');
+    expect(dutchClock(new Date('2026-11-23T23:30:00Z'))).toBe('00:30');
+    expect(dutchClock(new Date('2026-07-01T09:15:00Z'))).toBe('11:15');
+  });
+
+  it('adds calendar days across months, years and the change to summer time', () => {
+    expect(addDays('2026-11-23', 7)).toBe('2026-11-30');
+    expect(addDays('2026-11-28', 7)).toBe('2026-12-05');
+    expect(addDays('2026-12-29', 7)).toBe('2027-01-05');
+    expect(addDays('2027-03-25', 7)).toBe('2027-04-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
   });
 });

@@ -29,8 +29,8 @@ function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** A local date as ISO text (`2026-11-23`), for values sent to Rust. */
-export function isoDate(d: Date): string {
+/** A date's own calendar day as ISO text (`2026-11-23`), for values sent to Rust. */
+function isoDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
@@ -55,9 +55,21 @@ export function dutchLocal(instant: Date | string): string {
   return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
 }
 
-/** A local time as `14:30`. */
-export function clockTime(d: Date): string {
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** Today's date in the Netherlands (`2026-11-23`), whatever the machine's time zone. */
+export function dutchToday(now: Date = new Date()): string {
+  return dutchLocal(now).slice(0, 10);
+}
+
+/** The time on a Dutch clock (`14:30`), whatever the machine's time zone. */
+export function dutchClock(now: Date = new Date()): string {
+  return dutchLocal(now).slice(11, 16);
+}
+
+/** The ISO date `days` days after the ISO date `iso` (calendar days, no time zone involved). */
+export function addDays(iso: string, days: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const t = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days));
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
 /** A Dutch date as the user types it (`23-11-2026`, `23-11-26`, `2311`…) → ISO, or null. */
