@@ -44,6 +44,11 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "response_received",
         include_str!("../../../migrations/device/0006_response_received.sql"),
     ),
+    (
+        7,
+        "audit_one_tree",
+        include_str!("../../../migrations/device/0007_audit_one_tree.sql"),
+    ),
 ];
 
 /// The schema version this build brings a vault to.
