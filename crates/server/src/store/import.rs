@@ -11,6 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 use uuid::Uuid;
+use veldwerk_domain::{
+    Bsn, HouseNumber, Postcode, VerzuimKind, VrijstellingArticle, VrijstellingStatus, VsvKind,
+};
 use veldwerk_protocol::entities;
 
 use super::sync::admin_write;
@@ -166,14 +169,23 @@ fn check_row(row: &mut Row) -> Result<(), ImportError> {
     }
     row.values.insert("werkproces", werkproces);
     if let Some(bsn) = row.get("bsn") {
-        let normal = normalise_bsn(bsn)
-            .ok_or_else(|| err(line, "bsn klopt niet (9 cijfers en de elfproef)"))?;
-        row.values.insert("bsn", normal);
+        let normal =
+            Bsn::parse(bsn).map_err(|_| err(line, "bsn klopt niet (9 cijfers en de elfproef)"))?;
+        row.values.insert("bsn", normal.to_string());
     }
     if let Some(pc) = row.get("postcode") {
-        let normal =
-            normalise_postcode(pc).ok_or_else(|| err(line, "postcode klopt niet (1234 AB)"))?;
-        row.values.insert("postcode", normal);
+        let normal = Postcode::parse(pc).map_err(|_| err(line, "postcode klopt niet (1234 AB)"))?;
+        row.values.insert("postcode", normal.to_string());
+    }
+    if let Some(nr) = row.get("huisnummer") {
+        let normal = HouseNumber::parse(nr)
+            .map_err(|_| err(line, "huisnummer klopt niet (bijvoorbeeld 12, 12a of 12-2)"))?;
+        row.values.insert("huisnummer", normal.to_string());
+    }
+    if let Some(soort) = row.get("soort") {
+        let werkproces = row.get("werkproces").unwrap_or_default();
+        let code = Soort::parse(werkproces, soort).map_err(|message| err(line, message))?;
+        row.values.insert("soort", code.code().to_owned());
     }
     if let Some(id) = row.get("consulent_id")
         && Uuid::parse_str(id).is_err()
@@ -189,33 +201,105 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .ok()
 }
 
-// TODO(domain): use veldwerk-domain's Bsn::parse and Postcode::parse once they land.
-fn normalise_bsn(s: &str) -> Option<String> {
-    let digits: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.')
-        .collect();
-    if !(8..=9).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let digits = format!("{digits:0>9}");
-    let d: Vec<i64> = digits.bytes().map(|b| i64::from(b - b'0')).collect();
-    let sum: i64 = (0..8).map(|i| d[i] * (9 - i as i64)).sum::<i64>() - d[8];
-    (sum % 11 == 0 && sum != 0).then_some(digits)
+/// The `soort` column, read for the row's werkproces: the code the devices
+/// use (`luxe`, `nieuwe_vsver`, `5a`) or the label people write (`Luxe
+/// verzuim`, `Nieuwe vsv'er`, `art. 5 onder a`), any capitals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Soort {
+    Verzuim(VerzuimKind),
+    Vsv(VsvKind),
+    Vrijstelling(VrijstellingArticle),
 }
 
-fn normalise_postcode(s: &str) -> Option<String> {
-    let compact: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
-    let (num, letters) = compact.split_at_checked(4)?;
-    let ok = num.bytes().all(|b| b.is_ascii_digit())
-        && !num.starts_with('0')
-        && letters.len() == 2
-        && letters.bytes().all(|b| b.is_ascii_uppercase());
-    ok.then(|| format!("{num} {letters}"))
+impl Soort {
+    fn parse(werkproces: &str, text: &str) -> Result<Self, String> {
+        let typed = text.trim().to_lowercase();
+        let as_code = typed.replace([' ', '-'], "_");
+        let find = |codes: &[(&'static str, &'static str)]| {
+            codes
+                .iter()
+                .position(|(code, label)| *code == as_code || label.to_lowercase() == typed)
+        };
+        match werkproces {
+            "verzuim" => {
+                let all = VerzuimKind::ALL;
+                let pairs: Vec<_> = all.iter().map(|k| (k.code(), k.label())).collect();
+                find(&pairs)
+                    .map(|i| Self::Verzuim(all[i]))
+                    .ok_or_else(|| choose("verzuim", VerzuimKind::CODES))
+            }
+            "vsv" => {
+                let all = VsvKind::ALL;
+                let pairs: Vec<_> = all.iter().map(|k| (k.code(), k.label())).collect();
+                find(&pairs)
+                    .map(|i| Self::Vsv(all[i]))
+                    .ok_or_else(|| choose("vsv", VsvKind::CODES))
+            }
+            "vrijstelling" => {
+                // "5a", "5 a", "art. 5 onder a", "artikel 15".
+                let compact: String = typed
+                    .trim_start_matches("artikel")
+                    .trim_start_matches("art.")
+                    .replace("onder", "")
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                let codes: Vec<&str> = VrijstellingArticle::all()
+                    .iter()
+                    .map(|a| a.code())
+                    .collect();
+                VrijstellingArticle::from_code(&compact)
+                    .map(Self::Vrijstelling)
+                    .map_err(|_| choose("vrijstelling", &codes))
+            }
+            _ => Err(format!(
+                "werkproces {werkproces} heeft geen soort: laat 'soort' leeg"
+            )),
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Self::Verzuim(k) => k.code(),
+            Self::Vsv(k) => k.code(),
+            Self::Vrijstelling(a) => a.code(),
+        }
+    }
+
+    /// The fields a new case of this soort gets, as a device would write
+    /// them: the soort for verzuim and vsv (it decides the outcome list the
+    /// case is closed with), the article of a vrijstelling as a request.
+    fn case_fields(self) -> Vec<(String, Value)> {
+        match self {
+            Self::Verzuim(_) | Self::Vsv(_) => {
+                vec![("soort".to_owned(), Value::String(self.code().to_owned()))]
+            }
+            Self::Vrijstelling(article) => {
+                let mut fields = vec![(
+                    "vrijstelling_artikel".to_owned(),
+                    Value::from(article.number()),
+                )];
+                if let Some(letter) = article.letter() {
+                    fields.push((
+                        "vrijstelling_letter".to_owned(),
+                        Value::String(letter.to_string()),
+                    ));
+                }
+                fields.push((
+                    "vrijstelling_status".to_owned(),
+                    Value::String(VrijstellingStatus::Requested.code().to_owned()),
+                ));
+                fields
+            }
+        }
+    }
+}
+
+fn choose(werkproces: &str, codes: &[&str]) -> String {
+    format!(
+        "soort past niet bij werkproces {werkproces}: kies uit {}",
+        codes.join(", ")
+    )
 }
 
 impl Store {
@@ -335,6 +419,11 @@ fn import_row(
             if let Some(c) = consulent {
                 values.push(("assigned_user_id".to_owned(), Value::String(c.to_owned())));
             }
+            if let Some(soort) = row.get("soort") {
+                // Checked in `check_row`; the code parses again as itself.
+                let soort = Soort::parse(werkproces, soort).map_err(|m| err(line, m))?;
+                values.extend(soort.case_fields());
+            }
             admin_write(tx, entities::CASE, &id, values, now, options)?;
             s.cases_created += 1;
             id
@@ -369,19 +458,93 @@ fn import_row(
 mod tests {
     use super::*;
 
-    #[test]
-    fn bsn_passes_only_with_the_eleven_test() {
-        assert_eq!(normalise_bsn("111222333").as_deref(), Some("111222333"));
-        assert_eq!(normalise_bsn("12345672").as_deref(), Some("012345672"));
-        assert_eq!(normalise_bsn("111222334"), None);
-        assert_eq!(normalise_bsn("abc"), None);
+    fn one_row(extra_header: &str, extra: &str) -> Result<Row, ImportError> {
+        let csv = format!(
+            "meldingnummer;datum_melding;werkproces;voornaam;achternaam;geboortedatum;gemeente{extra_header}\n\
+             M1;2026-01-05;{extra}\n"
+        );
+        parse(&csv).map(|mut rows| rows.remove(0))
     }
 
     #[test]
-    fn postcodes_are_normalised_to_four_digits_space_two_letters() {
-        assert_eq!(normalise_postcode("1234ab").as_deref(), Some("1234 AB"));
-        assert_eq!(normalise_postcode("0123 AB"), None);
-        assert_eq!(normalise_postcode("1234 A"), None);
+    fn bsn_postcode_and_house_number_are_checked_and_stored_in_one_form() -> Result<(), ImportError>
+    {
+        let row = one_row(
+            ";bsn;postcode;huisnummer",
+            "verzuim;Sam;Jansen;2011-03-14;Utrecht;12345672;1234ab;12 A",
+        )?;
+        assert_eq!(row.get("bsn"), Some("012345672"));
+        assert_eq!(row.get("postcode"), Some("1234 AB"));
+        assert_eq!(row.get("huisnummer"), Some("12A"));
+        for (column, value, message) in [
+            ("bsn", "111222334", "bsn klopt niet"),
+            ("postcode", "0123 AB", "postcode klopt niet"),
+            ("huisnummer", "twaalf", "huisnummer klopt niet"),
+        ] {
+            let e = one_row(
+                &format!(";{column}"),
+                &format!("verzuim;Sam;Jansen;2011-03-14;Utrecht;{value}"),
+            )
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+            assert!(e.starts_with(message), "{column}: {e}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn soort_is_stored_as_the_code_of_its_werkproces() -> Result<(), ImportError> {
+        for (werkproces, typed, code) in [
+            ("verzuim", "Luxe verzuim", "luxe"),
+            ("verzuim", "luxe", "luxe"),
+            ("verzuim", "te laat komen", "te_laat_komen"),
+            ("vsv", "Nieuwe vsv'er", "nieuwe_vsver"),
+            ("vsv", "oud_vsver", "oud_vsver"),
+            ("vrijstelling", "art. 5 onder a", "5a"),
+            ("vrijstelling", "15", "15"),
+        ] {
+            let row = one_row(
+                ";soort",
+                &format!("{werkproces};Sam;Jansen;2011-03-14;Utrecht;{typed}"),
+            )?;
+            assert_eq!(row.get("soort"), Some(code), "{werkproces} {typed}");
+        }
+        for (werkproces, typed) in [
+            ("verzuim", "nieuwe_vsver"),
+            ("vsv", "luxe verzuim"),
+            ("vrijstelling", "5d"),
+            ("informatie_advies", "luxe"),
+        ] {
+            let e = one_row(
+                ";soort",
+                &format!("{werkproces};Sam;Jansen;2011-03-14;Utrecht;{typed}"),
+            )
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+            assert!(e.contains("soort"), "{werkproces} {typed}: {e}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_new_case_gets_the_fields_of_its_soort() {
+        assert_eq!(
+            Soort::Verzuim(VerzuimKind::Luxe).case_fields(),
+            vec![("soort".to_owned(), Value::String("luxe".into()))]
+        );
+        assert_eq!(
+            Soort::Vrijstelling(VrijstellingArticle::Art5a).case_fields(),
+            vec![
+                ("vrijstelling_artikel".to_owned(), Value::from(5)),
+                ("vrijstelling_letter".to_owned(), Value::String("a".into())),
+                (
+                    "vrijstelling_status".to_owned(),
+                    Value::String("aangevraagd".into())
+                ),
+            ]
+        );
     }
 
     #[test]

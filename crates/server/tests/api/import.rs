@@ -46,6 +46,44 @@ async fn imported_meldingen_become_cases_the_assigned_device_pulls() {
 }
 
 #[tokio::test]
+async fn an_imported_case_carries_its_soort_as_a_code_so_it_can_be_closed() {
+    let app = spawn_app().await;
+    let anna = app.consultant("Anna").await;
+    let csv = format!(
+        "meldingnummer;datum_melding;werkproces;voornaam;achternaam;geboortedatum;gemeente;soort;consulent_id\n\
+         M-1;2026-02-01;verzuim;Sam;Jansen;2011-03-14;Utrecht;Luxe verzuim;{u}\n\
+         M-2;2026-02-01;vrijstelling;Kim;Bakker;2012-05-01;Utrecht;art. 5 onder a;{u}\n",
+        u = anna.user_id
+    );
+    app.store
+        .import_meldingen(&csv, app.clock.now())
+        .expect("import");
+    let records = apply_pages(&app.pull_all(&anna, 0).await);
+    let field = |entity: &str, werkproces: &str, name: &str| {
+        records
+            .values()
+            .find(|r| r.entity == entity && r.fields["werkproces"].value == json!(werkproces))
+            .and_then(|r| r.fields.get(name))
+            .map(|f| f.value.clone())
+    };
+    assert_eq!(field("case", "verzuim", "soort"), Some(json!("luxe")));
+    assert_eq!(field("melding", "verzuim", "soort"), Some(json!("luxe")));
+    assert_eq!(field("melding", "vrijstelling", "soort"), Some(json!("5a")));
+    assert_eq!(
+        field("case", "vrijstelling", "vrijstelling_artikel"),
+        Some(json!(5))
+    );
+    assert_eq!(
+        field("case", "vrijstelling", "vrijstelling_letter"),
+        Some(json!("a"))
+    );
+    assert_eq!(
+        field("case", "vrijstelling", "vrijstelling_status"),
+        Some(json!("aangevraagd"))
+    );
+}
+
+#[tokio::test]
 async fn a_bad_row_imports_nothing_and_names_its_line() {
     let app = spawn_app().await;
     let before = app.store.row_counts().expect("counts");
