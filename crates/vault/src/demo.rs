@@ -160,6 +160,64 @@ mod data {
         "Maria", "Anaïs", "Iris", "Femke", "Roos",
     ];
 
+    /// First names of mothers (born about 1970 to 1995).
+    pub const MOTHER_NAMES: &[&str] = &[
+        "Linda",
+        "Sandra",
+        "Marieke",
+        "Esther",
+        "Monique",
+        "Kim",
+        "Sanne",
+        "Anouk",
+        "Priscilla",
+        "Samira",
+        "Fatma",
+        "Hatice",
+        "Naima",
+        "Khadija",
+        "Ingrid",
+        "Petra",
+        "Wendy",
+        "Mariska",
+        "Natasja",
+        "Yvonne",
+        "Ilse",
+        "Judith",
+        "Özlem",
+        "Saskia",
+        "Renée",
+    ];
+
+    /// First names of fathers (born about 1965 to 1995).
+    pub const FATHER_NAMES: &[&str] = &[
+        "Mark",
+        "Dennis",
+        "Erik",
+        "Jeroen",
+        "Martijn",
+        "Bas",
+        "Ronald",
+        "Patrick",
+        "Mustafa",
+        "Hasan",
+        "Mohamed",
+        "Abdelkader",
+        "Said",
+        "Hüseyin",
+        "Marco",
+        "Richard",
+        "Arjen",
+        "Rob",
+        "Joost",
+        "Wouter",
+        "René",
+        "Johan",
+        "Vincent",
+        "Edwin",
+        "Raymond",
+    ];
+
     /// Second voornamen, for some youth ("Eva Maria").
     pub const SECOND_NAMES: &[&str] = &[
         "Maria",
@@ -953,7 +1011,21 @@ fn youth_with_cases(
         } else {
             Relation::Father
         };
-        let parent_given = *w.rng.pick::<&str>(data::FIRST_NAMES);
+        // One draw, from the list that fits the relation (guardians,
+        // foster parents and carers are women or men).
+        let parent_given = match relation {
+            Relation::Mother => *w.rng.pick(data::MOTHER_NAMES),
+            Relation::Father => *w.rng.pick(data::FATHER_NAMES),
+            _ => {
+                let mut adults = data::MOTHER_NAMES.iter().chain(data::FATHER_NAMES);
+                let count = data::MOTHER_NAMES.len() + data::FATHER_NAMES.len();
+                let i = w.rng.below(count as u64);
+                adults
+                    .nth(usize::try_from(i).unwrap_or(0))
+                    .copied()
+                    .unwrap_or(data::MOTHER_NAMES[0])
+            }
+        };
         let parent_name = PersonName::parse(parent_given, None, prefix, family)
             .map_err(|_| VaultError::Corrupt)?;
         let person = NewContactPerson {
@@ -1226,7 +1298,8 @@ fn one_case(
         } else {
             let (roll, days) = (w.rng.below(10), 1 + w.rng.below(60));
             match roll {
-                0..=1 => w.days_ago(days % 10 + 1),
+                // Overdue by a day to three weeks.
+                0..=1 => w.days_ago(1 + days % 21),
                 2 => today,
                 _ => w.days_ahead(days),
             }
@@ -1325,7 +1398,11 @@ mod tests {
 
     #[test]
     fn every_name_parses_and_every_street_makes_an_address() {
-        for first in data::FIRST_NAMES {
+        for first in data::FIRST_NAMES
+            .iter()
+            .chain(data::MOTHER_NAMES)
+            .chain(data::FATHER_NAMES)
+        {
             for (prefix, family) in data::FAMILY_NAMES {
                 let prefix = (!prefix.is_empty()).then_some(*prefix);
                 assert!(PersonName::parse(first, None, prefix, family).is_ok());

@@ -207,3 +207,35 @@ fn the_demo_caseload_has_the_proportions_of_a_bureau_and_valid_values() -> TestR
     assert!(!agenda.tasks.is_empty());
     Ok(())
 }
+
+#[test]
+fn mothers_and_fathers_have_names_that_fit_them() -> TestResult {
+    let f = Fixture::new()?;
+    let mut vault = f.create_empty()?;
+    generate(&mut vault, &options(120, 3))?;
+    let mut by_relation: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for record in vault.records("contact_person")? {
+        if let (Some(relation), Some(given)) = (
+            text(&record.fields, "relatie"),
+            text(&record.fields, "voornaam"),
+        ) {
+            by_relation
+                .entry(relation.to_owned())
+                .or_default()
+                .insert(given.to_owned());
+        }
+    }
+    let mothers = by_relation.get("moeder").ok_or("no mothers")?;
+    let fathers = by_relation.get("vader").ok_or("no fathers")?;
+    assert!(
+        mothers.len() > 5 && fathers.len() > 5,
+        "{mothers:?} {fathers:?}"
+    );
+    // Drawn from one list of names for everyone, the two sets would share names.
+    assert!(
+        mothers.is_disjoint(fathers),
+        "{:?}",
+        mothers.intersection(fathers).collect::<Vec<_>>()
+    );
+    Ok(())
+}
