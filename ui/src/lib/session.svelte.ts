@@ -7,6 +7,26 @@ import type { SyncOverview } from './bindings/SyncOverview';
 class SessionState {
   user = $state<Session | null>(null);
   sync = $state<SyncOverview | null>(null);
+  /** How many `sync-status` events arrived: see `askSyncStatus`. */
+  syncEvents = 0;
 }
 
 export const current = new SessionState();
+
+/** A `sync-status` event: always the newest status. */
+export function syncStatusEvent(overview: SyncOverview): void {
+  current.syncEvents += 1;
+  current.sync = overview;
+}
+
+/**
+ * Set the sync status from a command's answer (`sync_status`, `sync_now`),
+ * unless an event arrived while the command ran: the answer may then be older
+ * than the event (a status read while the sync was still busy, answered after
+ * it finished), and would put "bezig" back on screen after "gesynchroniseerd".
+ */
+export async function askSyncStatus(ask: () => Promise<SyncOverview>): Promise<void> {
+  const seen = current.syncEvents;
+  const overview = await ask();
+  if (current.syncEvents === seen) current.sync = overview;
+}
