@@ -399,27 +399,36 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     );
     shot(&s, "13-gesynchroniseerd.png")?;
 
-    // The other screens: sync with its conflicts, settings, closing the case.
+    // The other screens: sync with its conflicts, settings, closing a case.
     s.click_button("Synchronisatie")?;
     s.wait_for_text("#content", "Geen conflicten")?;
     shot(&s, "14-synchronisatie.png")?;
     s.click_button("Instellingen")?;
     s.wait_for_text("#content", "Over Veldwerk")?;
     shot(&s, "15-instellingen.png")?;
+    // Closing Daan's case: the import gave it its soort (wettelijk verzuim),
+    // so the outcomes of relatief verzuim are offered. Halt is among them
+    // for a BOA, but not possible yet, and the screen says why: no hours of
+    // verzuim are recorded on the case.
     s.click_button("Caseload")?;
-    s.type_into("#caseload-search", "Zoë")?;
-    s.wait_for_text("#content table", "Zoë Doğan")?;
-    s.click_button("Zoë Doğan")?;
-    s.wait_for_text("#content h1", "Zoë Doğan")?;
+    s.type_into("#caseload-search", "Daan")?;
+    s.wait_for_text("#content table", "Daan Jansen")?;
+    s.click_button("Daan Jansen")?;
+    s.wait_for_text("#content h1", "Daan Jansen")?;
     s.click_button("Zaak afsluiten…")?;
-    // The server's import puts the soort on the melding, not on the case, so
-    // an imported case has no outcome list yet and the screen says why
-    // (with a soort, Halt is offered to a BOA only, disabled with reasons).
     s.wait_for_text(
         "section[aria-labelledby='close-heading']",
-        "Voor deze zaak is nog geen uitkomstenlijst",
+        "Niet mogelijk: Halt kan pas vanaf 12 uur verzuim",
     )?;
+    ensure!(
+        !s.is_enabled("#outcome-halt_verwijzing")?,
+        "Halt is offered although no hours of verzuim are recorded"
+    );
+    s.click_element(&s.find("#outcome-niet_verwijtbaar")?)?;
     shot(&s, "16-zaak-afsluiten.png")?;
+    s.click_element(&s.find("section[aria-labelledby='close-heading'] button[type='submit']")?)?;
+    s.wait_for_text("#content", "De zaak is afgesloten.")?;
+    shot(&s, "16b-zaak-afgesloten.png")?;
 
     // A parent answers the letter's QR form: the server finds the letter the
     // device pushed by the code printed on it, and stores the answer.
