@@ -406,10 +406,57 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     s.click_button("Instellingen")?;
     s.wait_for_text("#content", "Over Veldwerk")?;
     shot(&s, "15-instellingen.png")?;
-    // Closing Daan's case: the import gave it its soort (wettelijk verzuim),
-    // so the outcomes of relatief verzuim are offered. Halt is among them
-    // for a BOA, but not possible yet, and the screen says why: no hours of
-    // verzuim are recorded on the case.
+    // The same consultant's second device (the office PC, through the CLI)
+    // closes Daan's case first, with another outcome, and syncs.
+    let cli = cli_binary(&app)?;
+    let office = tempfile::tempdir()?;
+    let office_vault = office.path().join("vault");
+    let office_cli = |args: &[&str]| -> Result<String> {
+        let out = Command::new(&cli)
+            .arg("--vault")
+            .arg(&office_vault)
+            .args(args)
+            .env("VELDWERK_PASSPHRASE", PASSPHRASE)
+            .output()?;
+        ensure!(
+            out.status.success(),
+            "veldwerk-cli {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(String::from_utf8(out.stdout)?)
+    };
+    let office_code = bureau.enrollment_code(user)?;
+    office_cli(&[
+        "enroll",
+        "--server",
+        &server.url(),
+        "--code",
+        &office_code,
+        "--device-name",
+        "kantoor",
+    ])?;
+    office_cli(&["sync"])?;
+    let cases: serde_json::Value = serde_json::from_str(&office_cli(&["--json", "case", "list"])?)?;
+    let daan = cases
+        .as_array()
+        .and_then(|cases| cases.iter().find(|c| c["youth_name"] == "Daan Jansen"))
+        .and_then(|c| c["id"].as_str())
+        .context("Daan's case is not on the office device")?
+        .to_owned();
+    office_cli(&[
+        "case",
+        "close",
+        "--case",
+        &daan,
+        "--outcome",
+        "onterechte_melding",
+    ])?;
+    office_cli(&["sync"])?;
+
+    // Here, not synced since: Daan's case is still open. The import gave it
+    // its soort (wettelijk verzuim), so the outcomes of relatief verzuim are
+    // offered. Halt is among them for a BOA, but not possible yet, and the
+    // screen says why: no hours of verzuim are recorded on the case.
     s.click_button("Caseload")?;
     s.type_into("#caseload-search", "Daan")?;
     s.wait_for_text("#content table", "Daan Jansen")?;
@@ -429,6 +476,53 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     s.click_element(&s.find("section[aria-labelledby='close-heading'] button[type='submit']")?)?;
     s.wait_for_text("#content", "De zaak is afgesloten.")?;
     shot(&s, "16b-zaak-afgesloten.png")?;
+
+    // The sync finds the other device's outcome: a conflict, both values
+    // side by side in plain Dutch. The consultant keeps this device's one.
+    s.click_button("Nu synchroniseren")?;
+    s.wait_for_text(".corner", "conflict om te bekijken")?;
+    s.click_button("Bekijk")?;
+    let conflict = s.wait_for_text(
+        "section[aria-labelledby='conflicts-heading']",
+        "Zaak: Uitkomst",
+    )?;
+    ensure!(
+        conflict.contains("Niet verwijtbaar") && conflict.contains("Onterechte melding"),
+        "both outcomes should be shown by their names: {conflict:?}"
+    );
+    shot(&s, "16c-conflict.png")?;
+    let mine = s.find_xpath(
+        "//section[@aria-labelledby='conflicts-heading']//button[contains(normalize-space(), ': Niet verwijtbaar')]",
+    )?;
+    s.click_element(&mine)?;
+    s.wait_for_text(
+        "section[aria-labelledby='conflicts-heading']",
+        "Geen conflicten",
+    )?;
+    s.click_button("Nu synchroniseren")?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let corner = s.text_of(".corner")?;
+        if corner.contains("Gesynchroniseerd om")
+            && !corner.contains("wacht")
+            && !corner.contains("conflict")
+        {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("the choice did not sync: {corner:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The choice reached the server: the office device gets it too.
+    office_cli(&["sync"])?;
+    let shown: serde_json::Value =
+        serde_json::from_str(&office_cli(&["--json", "case", "show", &daan])?)?;
+    ensure!(
+        shown["case"]["outcome"] == "niet_verwijtbaar",
+        "the office device should now have the chosen outcome: {}",
+        shown["case"]
+    );
 
     // A parent answers the letter's QR form: the server finds the letter the
     // device pushed by the code printed on it, and stores the answer.

@@ -235,6 +235,19 @@ enum CaseCommand {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Close a case with an outcome code from its list (`case show --json`
+    /// gives the case's kind and soort; Halt and PV need a BOA). Needs an
+    /// enrolled vault: the enrolled user's role decides what may be recorded.
+    Close {
+        #[arg(long)]
+        case: String,
+        /// The outcome code, e.g. niet_verwijtbaar, onterechte_melding.
+        #[arg(long)]
+        outcome: String,
+        /// JJJJ-MM-DD; default today.
+        #[arg(long)]
+        on: Option<String>,
+    },
     /// A case with its timeline (audited as a view).
     Show {
         id: String,
@@ -265,8 +278,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// Today in the Netherlands, whatever the machine's time zone.
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    veldwerk_domain::time::dutch_date(chrono::Utc::now())
 }
 
 fn day(text: Option<&str>, field: &str) -> Result<NaiveDate> {
@@ -651,7 +665,7 @@ fn case(command: CaseCommand, dir: Option<&Path>, json: bool) -> Result<()> {
                     .map_err(|_| {
                         anyhow::anyhow!("Tijdstip klopt niet: gebruik JJJJ-MM-DD UU:MM")
                     })?,
-                None => chrono::Local::now().naive_local(),
+                None => veldwerk_domain::time::dutch_local(chrono::Utc::now()),
             };
             let mut vault = unlock(vault_dir(dir)?)?;
             if vault.cases().get(case_id)?.is_none() {
@@ -678,6 +692,26 @@ fn case(command: CaseCommand, dir: Option<&Path>, json: bool) -> Result<()> {
                     "Huisbezoek vastgelegd: niet thuis, kaartje {} achtergelaten",
                     code.grouped()
                 );
+            }
+        }
+        CaseCommand::Close { case, outcome, on } => {
+            let case_id = input::id(&case, "Zaak")?;
+            let outcome: veldwerk_domain::Outcome = outcome
+                .parse()
+                .map_err(|_| anyhow::anyhow!("Uitkomst: onbekende code {outcome:?}"))?;
+            let on = day(on.as_deref(), "Datum")?;
+            let mut vault = unlock(vault_dir(dir)?)?;
+            let Some(user) = veldwerk_sync::stored_user(&vault)? else {
+                vault.lock()?;
+                bail!("Deze kluis is niet aangemeld bij een bureau: meld hem eerst aan (enroll)");
+            };
+            let closed = vault.cases().close(case_id, on, outcome, &user);
+            vault.lock()?;
+            closed?;
+            if json {
+                print_json(&json!({ "id": case_id, "outcome": outcome.code(), "closed_on": on }))?;
+            } else {
+                println!("Zaak afgesloten: {}", outcome.label());
             }
         }
         CaseCommand::Show { id, on } => {

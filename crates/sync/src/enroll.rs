@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use uuid::Uuid;
+use veldwerk_domain::{Role, User, UserId};
 use veldwerk_protocol::{Branding, EnrollResponse, ProfileResponse, UserProfile};
 use veldwerk_vault::{MetaKey, Passphrase, Vault, VaultOptions};
 
@@ -189,6 +190,25 @@ pub fn stored_profile(vault: &Vault) -> Result<Option<UserProfile>, SyncError> {
         .meta(MetaKey::UserProfile)?
         .map(|j| serde_json::from_str(&j).map_err(|_| SyncError::State("user profile")))
         .transpose()
+}
+
+/// The enrolled user as the domain knows them (role and BOA decide what
+/// they may record), from the stored profile; `None` before enrollment.
+pub fn stored_user(vault: &Vault) -> Result<Option<User>, SyncError> {
+    let Some(profile) = stored_profile(vault)? else {
+        return Ok(None);
+    };
+    let role: Role = profile
+        .role
+        .as_str()
+        .parse()
+        .map_err(|_| SyncError::State("user role"))?;
+    Ok(Some(User {
+        id: UserId::parse(&profile.id.to_string()).map_err(|_| SyncError::State("user id"))?,
+        name: profile.name,
+        role,
+        boa: profile.boa,
+    }))
 }
 
 /// The bureau's branding stored at enrollment (or the last refresh).

@@ -43,7 +43,7 @@ pub use client::{Client, ClientOptions, DeviceCredentials, WireBytes, install_cr
 pub use engine::{SyncEngine, SyncOptions, SyncSummary, sync_once};
 pub use enroll::{
     EnrollOptions, Enrolled, client_for, credentials, enroll, enroll_with, refresh_profile,
-    stored_branding, stored_profile,
+    stored_branding, stored_profile, stored_user,
 };
 pub use error::{SyncError, SyncErrorKind};
 pub use handle::VaultHandle;

@@ -22,7 +22,7 @@ pub mod sync;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use uuid::Uuid;
-use veldwerk_domain::{Role, User, UserId};
+use veldwerk_domain::User;
 use veldwerk_vault::Vault;
 
 use crate::error::CommandError;
@@ -62,20 +62,7 @@ pub fn parse_datetime(text: &str, what: &str) -> Result<NaiveDateTime, CommandEr
 /// The enrolled user as the domain's rules know them; `None` for a vault
 /// that was never enrolled.
 pub fn current_user(vault: &Vault) -> Result<Option<User>, CommandError> {
-    let Some(profile) = veldwerk_sync::stored_profile(vault)? else {
-        return Ok(None);
-    };
-    let role: Role = profile
-        .role
-        .as_str()
-        .parse()
-        .map_err(|_| CommandError::internal())?;
-    Ok(Some(User {
-        id: UserId::parse(&profile.id.to_string()).map_err(|_| CommandError::internal())?,
-        name: profile.name,
-        role,
-        boa: profile.boa,
-    }))
+    veldwerk_sync::stored_user(vault).map_err(|_| CommandError::internal())
 }
 
 /// The enrolled user, or an error that says to enroll first.
