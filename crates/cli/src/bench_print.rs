@@ -30,12 +30,14 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{Days, NaiveDate, NaiveTime};
 use serde_json::json;
 use uuid::Uuid;
 use veldwerk_print::{
-    Addressee, Appointment, Branding, Consultant, Letter, LetterKind, PostalAddress, Postcode,
-    Printer, PrivateTempDir, ResponseBase, SignedBy, TemplateSet, YoungPerson, dutch,
+    Addressee, Appointment, Branding, Consultant, Letter, LetterKind, Logo, Printer,
+    PrivateTempDir, ResponseBase, ResponseLink, SignedBy, TemplateSet, dutch,
 };
 use veldwerk_vault::demo::{self, DemoOptions};
 use veldwerk_vault::model::CaseloadQuery;
@@ -102,12 +104,13 @@ pub fn run(
     let start_up = started.elapsed();
     let folder = PrivateTempDir::new()?;
     let letter_date = options.today;
+    let author = author();
 
     // One letter at a time, as from the case screen.
     let mut singles = Vec::with_capacity(options.singles + 1);
     for (nr, case_id) in cases.iter().take(options.singles + 1).enumerate() {
         let started = Instant::now();
-        let letter = letter_for(&mut vault, *case_id, letter_date, nr)?;
+        let letter = letter_for(&mut vault, *case_id, letter_date, nr, &author)?;
         let rendered = printer.render_letter(&letter)?;
         let path = rendered.save(&folder, &format!("brief-{nr}.pdf"))?;
         singles.push(started.elapsed());
@@ -125,7 +128,7 @@ pub fn run(
     let started = Instant::now();
     let mut letters = Vec::with_capacity(batch_cases.len());
     for (nr, case_id) in batch_cases.iter().enumerate() {
-        letters.push(letter_for(&mut vault, *case_id, letter_date, nr)?);
+        letters.push(letter_for(&mut vault, *case_id, letter_date, nr, &author)?);
     }
     let rendered = printer.render_letters(&letters)?;
     let path = rendered.save(&folder, "brieven.pdf")?;
@@ -141,12 +144,12 @@ pub fn run(
     let libreoffice = match soffice_version() {
         Some(version) => {
             println!("LibreOffice: {version}");
-            let links: Vec<(String, String)> = rendered
-                .links
-                .iter()
-                .map(|l| (l.printed_link.clone(), l.short_code.grouped()))
-                .collect();
-            Some(libreoffice(work.path(), &letters, &links)?)
+            Some(libreoffice(
+                work.path(),
+                printer.branding(),
+                &letters,
+                &rendered.links,
+            )?)
         }
         None => {
             println!("LibreOffice (soffice) is not installed: no LibreOffice baseline.");
@@ -196,8 +199,17 @@ pub fn run(
     );
     if let Some(lo) = &libreoffice {
         figure(
-            &format!("print: LibreOffice headless, {n} letters (start-up included)"),
+            &format!(
+                "print: LibreOffice headless, {n} letters with logo and QR images (start-up included)"
+            ),
             ms(lo.batch),
+            "ms",
+            None,
+            None,
+        );
+        figure(
+            &format!("print: LibreOffice headless, {n} letters, text only (start-up included)"),
+            ms(lo.batch_text_only),
             "ms",
             None,
             None,
@@ -245,7 +257,7 @@ fn addressable_cases(vault: &mut Vault, options: &Options) -> Result<Vec<Uuid>> 
     let mut cases = Vec::new();
     for case in list {
         if let Some(youth) = vault.youth().get(case.youth_id)?
-            && address(&youth).is_some()
+            && crate::print_cmd::postal_address(case.id, &youth).is_ok()
         {
             cases.push(case.id);
         }
@@ -253,69 +265,47 @@ fn addressable_cases(vault: &mut Vault, options: &Options) -> Result<Vec<Uuid>> 
     Ok(cases)
 }
 
-fn address(youth: &veldwerk_vault::model::YouthRecord) -> Option<PostalAddress> {
-    Some(PostalAddress {
-        street: youth.street.clone()?,
-        house_number: youth.house_number.clone()?,
-        postcode: Postcode::parse(youth.postcode.as_deref()?).ok()?,
-        town: youth.town.clone()?,
-    })
+/// The consultant who sends the run (synthetic), and signs it.
+fn author() -> (Consultant, SignedBy) {
+    (
+        Consultant {
+            name: "Sanne de Vries".into(),
+            role: "Leerplichtambtenaar".into(),
+            phone: Some("06 12 34 56 78".into()),
+            whatsapp: None,
+            email: Some("s.devries@leerplicht.voorbeeld.nl".into()),
+            boa: true,
+        },
+        SignedBy::Author,
+    )
 }
 
-/// The consultant who sends the run (synthetic).
-fn consultant() -> Consultant {
-    Consultant {
-        name: "Sanne de Vries".into(),
-        role: "Leerplichtambtenaar".into(),
-        phone: Some("06 12 34 56 78".into()),
-        whatsapp: None,
-        email: Some("s.devries@leerplicht.voorbeeld.nl".into()),
-        boa: true,
-    }
-}
-
-/// An invitation for the case's youth, read from the vault: the spreekuur
-/// of the week after `date`, a quarter of an hour per letter.
-fn letter_for(vault: &mut Vault, case_id: Uuid, date: NaiveDate, nr: usize) -> Result<Letter> {
-    let case = vault
-        .cases()
-        .get(case_id)?
-        .context("Meting: zaak niet in de kluis")?;
-    let youth = vault
-        .youth()
-        .get(case.youth_id)?
-        .context("Meting: jongere niet in de kluis")?;
-    let address = address(&youth).context("Meting: jongere zonder adres")?;
+/// An invitation to the spreekuur of the week after `date`, a quarter of an
+/// hour per letter.
+fn invitation(date: NaiveDate, nr: usize) -> LetterKind {
     let slot = u32::try_from(nr % 28).unwrap_or(0);
     let start = NaiveTime::from_hms_opt(9 + slot / 4, (slot % 4) * 15, 0).unwrap_or_default();
-    let end = start + chrono::Duration::minutes(15);
     let day = date.checked_add_days(Days::new(7)).unwrap_or(date);
-    let place = match youth.gemeente.as_deref().or(youth.town.as_deref()) {
-        Some(gemeente) => format!("Gemeentehuis {gemeente}"),
-        None => "Gemeentehuis".to_owned(),
-    };
-    let case_number = case.id.simple().to_string();
-    Ok(Letter {
-        kind: LetterKind::Invitation(Appointment {
-            date: veldwerk_print::next_working_day(day),
-            start,
-            end: Some(end),
-            place,
-            place_address: vec!["Raadhuisplein 1".into()],
-            with_whom: None,
-        }),
-        reference: format!("VW-{}", case_number[..8].to_uppercase()),
-        date,
-        young_person: YoungPerson {
-            given_name: youth.name.first_name().to_owned(),
-            full_name: youth.name.formal_name(),
-        },
-        addressee: Addressee::by_age(youth.birth_date, date),
-        address,
-        author: consultant(),
-        signed_by: SignedBy::Author,
-        token: None,
+    LetterKind::Invitation(Appointment {
+        date: veldwerk_print::next_working_day(day),
+        start,
+        end: Some(start + chrono::Duration::minutes(15)),
+        place: "Gemeentehuis Voorbeeldstad".into(),
+        place_address: vec!["Raadhuisplein 1".into()],
+        with_whom: None,
     })
+}
+
+/// Letter `nr` of the run for the case, read from the vault the way
+/// `print letter` and `print batch` read it.
+fn letter_for(
+    vault: &mut Vault,
+    case_id: Uuid,
+    date: NaiveDate,
+    nr: usize,
+    author: &(Consultant, SignedBy),
+) -> Result<Letter> {
+    crate::print_cmd::letter_for(vault, case_id, &invitation(date, nr), date, author)
 }
 
 fn is_pdf(path: &Path) -> Result<bool> {
@@ -336,29 +326,66 @@ struct LibreOffice {
     one: Duration,
     /// All letters: one `soffice` run for the merged document.
     batch: Duration,
+    /// The same, without the QR images (the old, lighter baseline).
+    batch_text_only: Duration,
+}
+
+/// What the merged document holds besides the words.
+#[derive(Clone, Copy, PartialEq)]
+enum Images {
+    /// The bureau's logo and each letter's own QR code, as ours.
+    LogoAndQr,
+    /// Words only.
+    None,
 }
 
 /// Merges the letters into Flat ODT documents, as a mail merge does, and
 /// converts them with LibreOffice: one letter, and all letters in one
-/// document (a page break before each letter) to one PDF.
-fn libreoffice(work: &Path, letters: &[Letter], links: &[(String, String)]) -> Result<LibreOffice> {
+/// document (a page break before each letter) to one PDF; the latter also
+/// without images.
+fn libreoffice(
+    work: &Path,
+    branding: &Branding,
+    letters: &[Letter],
+    links: &[ResponseLink],
+) -> Result<LibreOffice> {
     let dir = work.join("libreoffice");
     std::fs::create_dir_all(&dir)?;
     let profile = dir.join("profiel");
-    let write = |name: &str, count: usize| -> Result<PathBuf> {
+    // Images are inline (base64 in the document): one soffice run over
+    // linked PNG files took a third longer. The logo as the template has
+    // it; one PNG per letter, as a QR generator makes them. Making them is
+    // the mail merge's job, not measured.
+    let logo = branding.logo.as_ref().map(|logo| match logo {
+        Logo::Svg(b) | Logo::Png(b) => BASE64.encode(b),
+    });
+    let qr_codes = links
+        .iter()
+        .map(|link| {
+            let (dark, width) = veldwerk_print::qr::modules(&link.url)?;
+            Ok(BASE64.encode(qr_png(&dark, width)))
+        })
+        .collect::<Result<Vec<String>>>()?;
+    let write = |name: &str, count: usize, images: Images| -> Result<PathBuf> {
         let path = dir.join(name);
         let body: String = letters
             .iter()
             .zip(links)
             .take(count)
             .enumerate()
-            .map(|(nr, (letter, link))| fodt_letter(letter, link, nr > 0))
+            .map(|(nr, (letter, link))| {
+                let with_images = images == Images::LogoAndQr;
+                let logo = logo.as_deref().filter(|_| with_images);
+                let qr = Some(qr_codes[nr].as_str()).filter(|_| with_images);
+                fodt_letter(branding, letter, link, nr > 0, logo, qr)
+            })
             .collect();
         std::fs::File::create(&path)?.write_all(fodt_document(&body).as_bytes())?;
         Ok(path)
     };
-    let one_file = write("brief.fodt", 1)?;
-    let all_file = write("brieven.fodt", letters.len())?;
+    let one_file = write("brief.fodt", 1, Images::LogoAndQr)?;
+    let all_file = write("brieven.fodt", letters.len(), Images::LogoAndQr)?;
+    let text_file = write("brieven-tekst.fodt", letters.len(), Images::None)?;
     // The profile a bureau's PC already has: made once, not measured.
     println!("LibreOffice: making its profile (not measured)");
     convert(&profile, &dir.join("opwarmen"), &one_file)?;
@@ -366,19 +393,141 @@ fn libreoffice(work: &Path, letters: &[Letter], links: &[(String, String)]) -> R
     let started = Instant::now();
     convert(&profile, &dir.join("een"), &one_file)?;
     let one = started.elapsed();
-    println!("LibreOffice: {} letters in one document", letters.len());
-    let started = Instant::now();
-    let out = dir.join("alle");
-    convert(&profile, &out, &all_file)?;
-    let batch = started.elapsed();
-    let pdf = std::fs::read(out.join("brieven.pdf")).context("LibreOffice maakte geen PDF")?;
-    let pages = count_pages(&pdf);
-    ensure!(
-        pages >= letters.len(),
-        "LibreOffice maakte {pages} pagina's voor {} brieven",
-        letters.len()
-    );
-    Ok(LibreOffice { one, batch })
+    let batch = |file: &Path, images: Images| -> Result<Duration> {
+        println!(
+            "LibreOffice: {} letters in one document{}",
+            letters.len(),
+            if images == Images::None {
+                ", without images"
+            } else {
+                ""
+            }
+        );
+        let out = dir.join(if images == Images::None {
+            "tekst"
+        } else {
+            "alle"
+        });
+        let started = Instant::now();
+        convert(&profile, &out, file)?;
+        let elapsed = started.elapsed();
+        let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+        let pdf = std::fs::read(out.join(format!("{stem}.pdf")))
+            .context("LibreOffice maakte geen PDF")?;
+        let pages = count_pages(&pdf);
+        ensure!(
+            pages >= letters.len(),
+            "LibreOffice maakte {pages} pagina's voor {} brieven",
+            letters.len()
+        );
+        if images == Images::LogoAndQr {
+            // Every letter's own QR code is in the PDF (the logo may be a
+            // drawing rather than an image).
+            let images = count(&pdf, b"/Subtype/Image");
+            ensure!(
+                images >= letters.len(),
+                "LibreOffice zette {images} afbeeldingen in de PDF voor {} brieven",
+                letters.len()
+            );
+        }
+        Ok(elapsed)
+    };
+    let batch_text_only = batch(&text_file, Images::None)?;
+    let batch = batch(&all_file, Images::LogoAndQr)?;
+    Ok(LibreOffice {
+        one,
+        batch,
+        batch_text_only,
+    })
+}
+
+/// A QR code as a black-and-white PNG: four pixels per module and the
+/// quiet zone of four modules around it. Uncompressed (stored deflate
+/// blocks), so no image library is needed; about 4 KB.
+fn qr_png(dark: &[bool], width: usize) -> Vec<u8> {
+    const SCALE: usize = 4;
+    const QUIET: usize = 4;
+    let size = (width + 2 * QUIET) * SCALE;
+    let row_bytes = size.div_ceil(8);
+    let mut raw = Vec::with_capacity(size * (row_bytes + 1));
+    for py in 0..size {
+        raw.push(0); // filter: none
+        let mut row = vec![0xffu8; row_bytes]; // white
+        if let Some(y) = (py / SCALE).checked_sub(QUIET).filter(|y| *y < width) {
+            for px in 0..size {
+                let is_dark = (px / SCALE)
+                    .checked_sub(QUIET)
+                    .filter(|x| *x < width)
+                    .is_some_and(|x| dark[y * width + x]);
+                if is_dark {
+                    row[px / 8] &= !(0x80 >> (px % 8));
+                }
+            }
+        }
+        raw.extend_from_slice(&row);
+    }
+    // zlib stream of stored blocks (at most 65 535 bytes each).
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        let len = u16::try_from(block.len()).unwrap_or(u16::MAX);
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+
+    let side = u32::try_from(size).unwrap_or(u32::MAX).to_be_bytes();
+    let mut header = Vec::with_capacity(13);
+    header.extend_from_slice(&side);
+    header.extend_from_slice(&side);
+    header.extend_from_slice(&[1, 0, 0, 0, 0]); // 1 bit grey, no interlace
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (b"IHDR", header.as_slice()),
+        (b"IDAT", zlib.as_slice()),
+        (b"IEND", &[][..]),
+    ] {
+        png.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
+        let start = png.len();
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let crc = crc32(&png[start..]);
+        png.extend_from_slice(&crc.to_be_bytes());
+    }
+    png
+}
+
+/// CRC-32 (IEEE), bit by bit: the PNGs are small and not measured.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// Occurrences of `needle` in a PDF, ignoring spaces (`/Type /Page` and
+/// `/Type/Page` alike).
+fn count(pdf: &[u8], needle: &[u8]) -> usize {
+    let compact: Vec<u8> = pdf.iter().copied().filter(|b| *b != b' ').collect();
+    compact
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }
 
 /// Page objects in a PDF (`/Type /Page`, not `/Pages`).
@@ -427,33 +576,57 @@ fn xml(text: &str) -> String {
 }
 
 /// The letter as Flat ODT paragraphs: the same words as the uitnodiging
-/// template (letterhead, window address, kenmerken, body, appointment,
-/// contact list, signature), without the QR image; `new_page` starts it on
-/// a new page.
-fn fodt_letter(letter: &Letter, (link, code): &(String, String), new_page: bool) -> String {
+/// template (letterhead, window address, QR explanation, kenmerken, body,
+/// appointment, contact list, signature), with the logo and the QR code as
+/// images (base64) when given; `new_page` starts it on a new page.
+fn fodt_letter(
+    branding: &Branding,
+    letter: &Letter,
+    link: &ResponseLink,
+    new_page: bool,
+    logo: Option<&str>,
+    qr: Option<&str>,
+) -> String {
     let LetterKind::Invitation(appointment) = &letter.kind else {
         return String::new();
     };
     let parents = letter.addressee == Addressee::Parents;
     let name = &letter.young_person.given_name;
     let author = &letter.author;
-    let phone = author.phone.as_deref().unwrap_or("088 123 45 67");
-    let mut p: Vec<(&str, String)> = vec![
-        (
-            if new_page { "KopNieuwePagina" } else { "Kop" },
-            "Leerplicht en Doorstroompunt Regio Voorbeeld".into(),
-        ),
-        ("Klein", "Postbus 100, 1234 ZZ  VOORBEELDSTAD".into()),
-        (
-            "Klein",
-            "Telefoon 088 123 45 67, WhatsApp 06 12 34 56 78".into(),
-        ),
-        (
-            "Klein",
-            "info@leerplicht.voorbeeld.nl, leerplicht.voorbeeld.nl".into(),
-        ),
-        ("Standaard", String::new()),
+    let phone = author.phone.as_deref().unwrap_or(&branding.phone);
+    // The images hang on the letterhead's first paragraph, placed as in
+    // the house style: logo top left, QR code right of the window.
+    let logo = logo.map_or(String::new(), |logo| {
+        frame("Logo", logo, "0mm", "-1mm", "17mm", "17mm")
+    });
+    let qr = qr.map_or(String::new(), |qr| {
+        frame("QR", qr, "120mm", "-4mm", "30mm", "30mm")
+    });
+    let contact = [
+        Some(format!("Telefoon {}", branding.phone)),
+        branding.whatsapp.as_ref().map(|w| format!("WhatsApp {w}")),
+        branding.email.clone(),
+        branding.website.clone(),
     ];
+    let mut p: Vec<(&str, String)> = vec![(
+        if new_page {
+            "BriefhoofdNieuwePagina"
+        } else {
+            "Briefhoofd"
+        },
+        branding.organisation.clone(),
+    )];
+    for line in branding
+        .address_lines
+        .iter()
+        .cloned()
+        .chain(contact.into_iter().flatten())
+    {
+        p.push(("KleinHoofd", line));
+    }
+    p.push(("Standaard", String::new()));
+    // The QR code hangs on the window address's first line.
+    let qr_line = p.len();
     if parents {
         p.push(("Standaard", "Aan de ouder(s)/verzorger(s) van".into()));
     }
@@ -468,7 +641,11 @@ fn fodt_letter(letter: &Letter, (link, code): &(String, String), new_page: bool)
     ));
     p.push((
         "Klein",
-        format!("Of ga naar {link} en vul de code {code} in."),
+        format!(
+            "Of ga naar {} en vul de code {} in.",
+            link.printed_link,
+            link.short_code.grouped()
+        ),
     ));
     p.push(("Standaard", String::new()));
     p.push((
@@ -529,35 +706,52 @@ fn fodt_letter(letter: &Letter, (link, code): &(String, String), new_page: bool)
     if let Some(email) = &author.email {
         p.push(("Standaard", format!("- Mail naar {email}.")));
     }
-    p.push(("Standaard", "Met vriendelijke groet,".into()));
+    p.push(("Standaard", branding.signature.closing.clone()));
     p.push(("Standaard", String::new()));
     p.push(("Vet", author.name.clone()));
     p.push(("Standaard", author.role.clone()));
-    p.push(("Standaard", "Regio Voorbeeld".into()));
+    p.push(("Standaard", branding.signature.text.clone()));
     p.iter()
-        .map(|(style, text)| {
+        .enumerate()
+        .map(|(i, (style, text))| {
+            let frames = match i {
+                0 => logo.as_str(),
+                i if i == qr_line => qr.as_str(),
+                _ => "",
+            };
             format!(
-                "<text:p text:style-name=\"{style}\">{}</text:p>\n",
+                "<text:p text:style-name=\"{style}\">{frames}{}</text:p>\n",
                 xml(text)
             )
         })
         .collect()
 }
 
+/// An image (base64) in a frame, placed relative to its paragraph.
+fn frame(style: &str, base64: &str, x: &str, y: &str, width: &str, height: &str) -> String {
+    format!(
+        "<draw:frame draw:style-name=\"{style}\" text:anchor-type=\"paragraph\" svg:x=\"{x}\" svg:y=\"{y}\" svg:width=\"{width}\" svg:height=\"{height}\"><draw:image><office:binary-data>{base64}</office:binary-data></draw:image></draw:frame>"
+    )
+}
+
 /// A Flat ODT text document around `body` (A4, the house style's sizes).
 fn fodt_document(body: &str) -> String {
     format!(
         r##"<?xml version="1.0" encoding="UTF-8"?>
-<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
 <office:styles>
 <style:default-style style:family="paragraph"><style:paragraph-properties fo:margin-bottom="1.5mm"/><style:text-properties style:font-name="Noto Sans" fo:font-family="'Noto Sans'" fo:font-size="10.5pt" fo:language="nl" fo:country="NL"/></style:default-style>
 <style:style style:name="Standaard" style:family="paragraph"/>
 <style:style style:name="Kop" style:family="paragraph"><style:text-properties fo:font-size="12.5pt" fo:font-weight="bold" fo:color="#1f5fa8"/></style:style>
-<style:style style:name="KopNieuwePagina" style:family="paragraph" style:parent-style-name="Kop"><style:paragraph-properties fo:break-before="page"/></style:style>
+<style:style style:name="Briefhoofd" style:family="paragraph" style:parent-style-name="Kop"><style:paragraph-properties fo:margin-left="21mm"/></style:style>
+<style:style style:name="BriefhoofdNieuwePagina" style:family="paragraph" style:parent-style-name="Briefhoofd"><style:paragraph-properties fo:break-before="page"/></style:style>
 <style:style style:name="Klein" style:family="paragraph"><style:text-properties fo:font-size="8pt" fo:color="#4a4a4a"/></style:style>
+<style:style style:name="KleinHoofd" style:family="paragraph" style:parent-style-name="Klein"><style:paragraph-properties fo:margin-left="21mm" fo:margin-bottom="0.5mm"/></style:style>
 <style:style style:name="Vet" style:family="paragraph"><style:text-properties fo:font-weight="bold"/></style:style>
 </office:styles>
 <office:automatic-styles>
+<style:style style:name="Logo" style:family="graphic"><style:graphic-properties style:wrap="run-through" style:run-through="foreground" style:vertical-pos="from-top" style:vertical-rel="paragraph" style:horizontal-pos="from-left" style:horizontal-rel="paragraph"/></style:style>
+<style:style style:name="QR" style:family="graphic"><style:graphic-properties style:wrap="run-through" style:run-through="foreground" style:vertical-pos="from-top" style:vertical-rel="paragraph" style:horizontal-pos="from-left" style:horizontal-rel="paragraph"/></style:style>
 <style:page-layout style:name="A4"><style:page-layout-properties fo:page-width="210mm" fo:page-height="297mm" fo:margin-top="20mm" fo:margin-bottom="22mm" fo:margin-left="20mm" fo:margin-right="20mm"/></style:page-layout>
 </office:automatic-styles>
 <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="A4"/></office:master-styles>

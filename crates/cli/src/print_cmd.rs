@@ -302,8 +302,33 @@ fn reference(case_id: Uuid) -> String {
     format!("VW-{}", &simple[simple.len() - 12..])
 }
 
-/// One case's letter from the vault.
-fn letter_for(
+/// The youth's postal address, or why a letter cannot be sent there.
+pub(crate) fn postal_address(
+    case_id: Uuid,
+    youth: &veldwerk_vault::model::YouthRecord,
+) -> Result<PostalAddress> {
+    let (Some(street), Some(house_number), Some(postcode), Some(town)) = (
+        youth.street.clone(),
+        youth.house_number.clone(),
+        youth.postcode.as_deref(),
+        youth.town.clone(),
+    ) else {
+        bail!("Zaak {case_id}: de jongere heeft geen volledig adres");
+    };
+    let postcode = Postcode::parse(postcode)
+        .map_err(|_| anyhow!("Zaak {case_id}: de postcode van de jongere klopt niet"))?;
+    Ok(PostalAddress {
+        street,
+        house_number,
+        postcode,
+        town,
+    })
+}
+
+/// One case's letter from the vault: the case's youth, addressed to the
+/// parents or to the youth by age on `letter_date`. The one mapping from
+/// case to [`Letter`], used by `print` and by `bench print`.
+pub(crate) fn letter_for(
     vault: &mut Vault,
     case_id: Uuid,
     kind: &LetterKind,
@@ -318,16 +343,7 @@ fn letter_for(
         .youth()
         .get(case.youth_id)?
         .with_context(|| format!("Zaak {case_id}: de jongere staat niet in de kluis"))?;
-    let (Some(street), Some(house_number), Some(postcode), Some(town)) = (
-        youth.street.clone(),
-        youth.house_number.clone(),
-        youth.postcode.as_deref(),
-        youth.town.clone(),
-    ) else {
-        bail!("Zaak {case_id}: de jongere heeft geen volledig adres");
-    };
-    let postcode = Postcode::parse(postcode)
-        .map_err(|_| anyhow!("Zaak {case_id}: de postcode van de jongere klopt niet"))?;
+    let address = postal_address(case_id, &youth)?;
     Ok(Letter {
         kind: kind.clone(),
         reference: reference(case_id),
@@ -337,12 +353,7 @@ fn letter_for(
             full_name: youth.display_name(),
         },
         addressee: Addressee::by_age(youth.birth_date, letter_date),
-        address: PostalAddress {
-            street,
-            house_number,
-            postcode,
-            town,
-        },
+        address,
         author: author.0.clone(),
         signed_by: author.1,
         token: None,

@@ -45,7 +45,7 @@ mod error;
 mod letter;
 mod link;
 mod printer;
-mod qr;
+pub mod qr;
 pub mod samples;
 mod tempdir;
 mod templates;
