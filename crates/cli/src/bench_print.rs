@@ -16,13 +16,22 @@
 //! - 500 letters in one PDF, the same way; target < 2 s;
 //! - the same 500 letters through LibreOffice headless, the mail-merge route
 //!   bureaus use: the merged document (one Flat ODT text document, the same
-//!   words per letter, a page break before each; without the QR image, which
-//!   makes LibreOffice's job lighter) converted to one PDF in one
-//!   `soffice --headless --convert-to pdf` run, start-up included, on a
-//!   profile made beforehand (as on a bureau's PC). Measured when `soffice`
-//!   is on the PATH; the baseline of the Veldwerk figures, and the speed-up
-//!   is reported (target at least 20x). One file per letter in one run is
-//!   not used: LibreOffice 7.4 silently stopped after 245 of 500 files.
+//!   words per letter, a page break before each, the bureau's logo and each
+//!   letter's own QR code as an inline PNG made with the print crate's QR
+//!   encoder) converted to one PDF in one `soffice --headless --convert-to
+//!   pdf` run, start-up included, on a profile made beforehand (as on a
+//!   bureau's PC). This is the most efficient route found: inline images
+//!   beat linked PNG files by about a third, and images anchored to a
+//!   paragraph beat images in the line. Measured when `soffice` is on the
+//!   PATH; the baseline of the Veldwerk figures, and the speed-up is
+//!   reported (target at least 20x). The same document without images is
+//!   measured too (the lighter job LibreOffice was once compared on). One
+//!   file per letter in one run is not used: LibreOffice 7.4 silently
+//!   stopped after 245 of 500 files.
+//!
+//! The letters are made by the same function as `veldwerk-cli print`
+//! ([`crate::print_cmd::letter_for`]), so the benchmark measures what the
+//! office prints.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -361,10 +370,7 @@ fn libreoffice(
     });
     let qr_codes = links
         .iter()
-        .map(|link| {
-            let (dark, width) = veldwerk_print::qr::modules(&link.url)?;
-            Ok(BASE64.encode(qr_png(&dark, width)))
-        })
+        .map(|link| Ok(BASE64.encode(veldwerk_print::qr::png(&link.url, 4, 4)?)))
         .collect::<Result<Vec<String>>>()?;
     let write = |name: &str, count: usize, images: Images| -> Result<PathBuf> {
         let path = dir.join(name);
@@ -439,85 +445,6 @@ fn libreoffice(
         batch,
         batch_text_only,
     })
-}
-
-/// A QR code as a black-and-white PNG: four pixels per module and the
-/// quiet zone of four modules around it. Uncompressed (stored deflate
-/// blocks), so no image library is needed; about 4 KB.
-fn qr_png(dark: &[bool], width: usize) -> Vec<u8> {
-    const SCALE: usize = 4;
-    const QUIET: usize = 4;
-    let size = (width + 2 * QUIET) * SCALE;
-    let row_bytes = size.div_ceil(8);
-    let mut raw = Vec::with_capacity(size * (row_bytes + 1));
-    for py in 0..size {
-        raw.push(0); // filter: none
-        let mut row = vec![0xffu8; row_bytes]; // white
-        if let Some(y) = (py / SCALE).checked_sub(QUIET).filter(|y| *y < width) {
-            for px in 0..size {
-                let is_dark = (px / SCALE)
-                    .checked_sub(QUIET)
-                    .filter(|x| *x < width)
-                    .is_some_and(|x| dark[y * width + x]);
-                if is_dark {
-                    row[px / 8] &= !(0x80 >> (px % 8));
-                }
-            }
-        }
-        raw.extend_from_slice(&row);
-    }
-    // zlib stream of stored blocks (at most 65 535 bytes each).
-    let mut zlib = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        zlib.push(u8::from(i + 1 == blocks.len()));
-        let len = u16::try_from(block.len()).unwrap_or(u16::MAX);
-        zlib.extend_from_slice(&len.to_le_bytes());
-        zlib.extend_from_slice(&(!len).to_le_bytes());
-        zlib.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in &raw {
-        a = (a + u32::from(byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
-
-    let side = u32::try_from(size).unwrap_or(u32::MAX).to_be_bytes();
-    let mut header = Vec::with_capacity(13);
-    header.extend_from_slice(&side);
-    header.extend_from_slice(&side);
-    header.extend_from_slice(&[1, 0, 0, 0, 0]); // 1 bit grey, no interlace
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [
-        (b"IHDR", header.as_slice()),
-        (b"IDAT", zlib.as_slice()),
-        (b"IEND", &[][..]),
-    ] {
-        png.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
-        let start = png.len();
-        png.extend_from_slice(kind);
-        png.extend_from_slice(data);
-        let crc = crc32(&png[start..]);
-        png.extend_from_slice(&crc.to_be_bytes());
-    }
-    png
-}
-
-/// CRC-32 (IEEE), bit by bit: the PNGs are small and not measured.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// Occurrences of `needle` in a PDF, ignoring spaces (`/Type /Page` and

@@ -281,8 +281,9 @@ impl Printer {
             world.add_file(logo.file_name(), logo.bytes().to_vec());
         }
         world.add_file("/data.json", data.to_string().into_bytes());
-        for (nr, link) in links.iter().enumerate() {
-            world.add_file(&qr_path(nr), qr::svg(&link.url)?.into_bytes());
+        let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+        for (nr, svg) in qr::svgs(&urls)?.into_iter().enumerate() {
+            world.add_file(&qr_path(nr), svg.into_bytes());
         }
         Ok(Job {
             world,
@@ -328,15 +329,17 @@ impl Job<'_> {
         links: Vec<ResponseLink>,
         warnings: Vec<String>,
     ) -> Result<Rendered, PrintError> {
-        let pdf =
-            typst_pdf::pdf(document, &typst_pdf::PdfOptions::default()).map_err(|errors| {
-                PrintError::Pdf(
-                    errors
-                        .first()
-                        .map(|d| self.redactor.redact(&d.message))
-                        .unwrap_or_default(),
-                )
-            })?;
+        // Tagged PDF (the default) stays on: letters must be readable with
+        // a screen reader. It costs about a third of the PDF export.
+        let options = typst_pdf::PdfOptions::default();
+        let pdf = typst_pdf::pdf(document, &options).map_err(|errors| {
+            PrintError::Pdf(
+                errors
+                    .first()
+                    .map(|d| self.redactor.redact(&d.message))
+                    .unwrap_or_default(),
+            )
+        })?;
         // Keep the memoization cache of the typesetter from growing without
         // bound in a long-running app; recent entries stay for the next job.
         typst::comemo::evict(10);

@@ -69,28 +69,172 @@ pub fn modules(data: &str) -> Result<(Vec<bool>, usize), PrintError> {
     Ok((best.1, best.2))
 }
 
-/// An SVG of the QR code for `data`, in black on transparent.
+/// An SVG of the QR code for `data`, in black on transparent: one path of
+/// rectangles, each a run of dark modules in a row stretched down over the
+/// rows below that have the same run (about a third fewer than one per
+/// run, so less for the typesetter to parse and for the PDF to hold).
 pub fn svg(data: &str) -> Result<String, PrintError> {
     let (dark, width) = modules(data)?;
     let mut path = String::with_capacity(width * width);
-    for (y, row) in dark.chunks(width).enumerate() {
+    // Open rectangles: (start, length, first row), in order of start.
+    let mut open: Vec<(usize, usize, usize)> = Vec::new();
+    let mut next: Vec<(usize, usize, usize)> = Vec::new();
+    let close = |path: &mut String, (x, w, y0): (usize, usize, usize), y: usize| {
+        // Writing to a String cannot fail.
+        let _ = write!(path, "M{x} {y0}h{w}v{}h-{w}z", y - y0);
+    };
+    for y in 0..=width {
+        let row = dark.get(y * width..(y + 1) * width).unwrap_or(&[]);
+        let mut runs = Vec::new();
         let mut x = 0;
-        while x < width {
+        while x < row.len() {
             if row[x] {
                 let start = x;
-                while x < width && row[x] {
+                while x < row.len() && row[x] {
                     x += 1;
                 }
-                // Writing to a String cannot fail.
-                let _ = write!(path, "M{start} {y}h{}v1h-{}z", x - start, x - start);
+                runs.push((start, x - start));
             } else {
                 x += 1;
             }
         }
+        next.clear();
+        let mut previous = open.iter().peekable();
+        for (start, length) in runs {
+            // Close what ends before this run; continue an identical one.
+            while let Some(&&r) = previous.peek() {
+                if r.0 < start || (r.0 == start && r.1 != length) {
+                    close(&mut path, r, y);
+                    previous.next();
+                } else {
+                    break;
+                }
+            }
+            match previous.peek() {
+                Some(&&r) if r.0 == start && r.1 == length => {
+                    next.push(r);
+                    previous.next();
+                }
+                _ => next.push((start, length, y)),
+            }
+        }
+        for &r in previous {
+            close(&mut path, r, y);
+        }
+        std::mem::swap(&mut open, &mut next);
     }
     Ok(format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {width}" shape-rendering="crispEdges"><path fill="#000" d="{path}"/></svg>"##
     ))
+}
+
+/// The SVGs of [`svg`] for a batch, in order; a big batch is shared over
+/// the cores (mask selection is most of the time outside Typst).
+pub(crate) fn svgs(urls: &[&str]) -> Result<Vec<String>, PrintError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || urls.len() < 64 {
+        return urls.iter().map(|url| svg(url)).collect();
+    }
+    let chunk = urls.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = urls
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|url| svg(url))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(urls.len());
+        for part in parts {
+            let part = part
+                .join()
+                .map_err(|_| PrintError::Qr("QR thread stopped".into()))??;
+            all.extend(part);
+        }
+        Ok(all)
+    })
+}
+
+/// A PNG of the QR code for `data`, black on white, one bit per pixel:
+/// `scale` pixels per module and a quiet zone of `quiet` modules around it.
+/// Uncompressed (stored deflate blocks), so no image library is needed.
+pub fn png(data: &str, scale: usize, quiet: usize) -> Result<Vec<u8>, PrintError> {
+    let (dark, width) = modules(data)?;
+    let (scale, quiet) = (scale.max(1), quiet);
+    let size = (width + 2 * quiet) * scale;
+    let row_bytes = size.div_ceil(8);
+    let mut raw = Vec::with_capacity(size * (row_bytes + 1));
+    for py in 0..size {
+        raw.push(0); // filter: none
+        let mut row = vec![0xffu8; row_bytes]; // white
+        if let Some(y) = (py / scale).checked_sub(quiet).filter(|y| *y < width) {
+            for px in 0..size {
+                let is_dark = (px / scale)
+                    .checked_sub(quiet)
+                    .filter(|x| *x < width)
+                    .is_some_and(|x| dark[y * width + x]);
+                if is_dark {
+                    row[px / 8] &= !(0x80 >> (px % 8));
+                }
+            }
+        }
+        raw.extend_from_slice(&row);
+    }
+    // zlib stream of stored blocks (at most 65 535 bytes each).
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        let len = u16::try_from(block.len()).unwrap_or(u16::MAX);
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+
+    let side = u32::try_from(size).unwrap_or(u32::MAX).to_be_bytes();
+    let mut header = Vec::with_capacity(13);
+    header.extend_from_slice(&side);
+    header.extend_from_slice(&side);
+    header.extend_from_slice(&[1, 0, 0, 0, 0]); // 1 bit grey, no interlace
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (b"IHDR", header.as_slice()),
+        (b"IDAT", zlib.as_slice()),
+        (b"IEND", &[][..]),
+    ] {
+        png.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
+        let start = png.len();
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let crc = crc32(&png[start..]);
+        png.extend_from_slice(&crc.to_be_bytes());
+    }
+    Ok(png)
+}
+
+/// CRC-32 (IEEE), bit by bit: the PNGs are small.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 /// The widest symbol [`penalty`] handles: a line plus four quiet modules on
@@ -163,6 +307,43 @@ mod tests {
             svg.starts_with("<svg") && svg.contains("viewBox=\"0 0 33 33\""),
             "{svg}"
         );
+        Ok(())
+    }
+
+    /// Fills the rectangles of an SVG from [`svg`] back into modules.
+    fn modules_of_svg(svg: &str, width: usize) -> Vec<bool> {
+        let d = svg.split(" d=\"").nth(1).and_then(|t| t.split('"').next());
+        let mut dark = vec![false; width * width];
+        for rect in d.unwrap_or_default().split('z').filter(|r| !r.is_empty()) {
+            let numbers: Vec<usize> = rect
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|n| !n.is_empty())
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            let [x, y, w, h, w2] = numbers[..] else {
+                panic!("not a rectangle: {rect}");
+            };
+            assert_eq!(w, w2, "{rect}");
+            for row in y..y + h {
+                for column in x..x + w {
+                    assert!(!dark[row * width + column], "overlap at {column},{row}");
+                    dark[row * width + column] = true;
+                }
+            }
+        }
+        dark
+    }
+
+    #[test]
+    fn the_svg_covers_exactly_the_dark_modules() -> Result<(), PrintError> {
+        for data in [
+            "https://reactie.voorbeeld.nl/r/ABCDEFGHIJKLMNOPQRST",
+            "https://reactie.voorbeeld.nl/r/KLMNOPQRSTUVWXYZ2345",
+            "x",
+        ] {
+            let (dark, width) = modules(data)?;
+            assert_eq!(modules_of_svg(&svg(data)?, width), dark, "{data}");
+        }
         Ok(())
     }
 

@@ -523,3 +523,18 @@ fn a_rendered_pdf_is_saved_in_the_private_folder_and_wiped_after_printing() -> R
     ensure!(!path.exists());
     Ok(())
 }
+
+#[test]
+fn a_qr_png_decodes_to_its_url() -> Result<()> {
+    let url = format!("{BASE}/r/ABCDEFGHIJKLMNOPQRST");
+    let folder = tempfile::tempdir()?;
+    for (scale, quiet) in [(4, 4), (3, 2)] {
+        let png = veldwerk_print::qr::png(&url, scale, quiet)?;
+        ensure!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+        let path = folder.path().join(format!("qr-{scale}-{quiet}.png"));
+        std::fs::write(&path, &png)?;
+        let codes = support::decode_png(&path)?;
+        ensure!(codes == [url.clone()], "scale {scale}: {codes:?}");
+    }
+    Ok(())
+}

@@ -165,7 +165,8 @@ impl Pdf {
     }
 }
 
-fn decode_png(png: &Path) -> Result<Vec<String>> {
+/// Decodes every QR code in a PNG file with `zbarimg`.
+pub fn decode_png(png: &Path) -> Result<Vec<String>> {
     let png = png.to_str().context("temp path is not UTF-8")?;
     let out = run(
         "zbarimg",
