@@ -7,6 +7,16 @@
 //! its own pages. Facts reach the templates as JSON with Dutch keys
 //! (`/huisstijl.json`, `/data.json`) plus one SVG per QR code (`/qr/<n>.svg`),
 //! so no value is ever spliced into Typst source text.
+//!
+//! Speed (release build, 2 cores): one letter in 4-8 ms; 500 letters in
+//! one PDF in 0.7-1.3 s depending on the machine's load (`cargo xtask
+//! bench`). Typst's layout (page runs) and the PDF export use both cores.
+//! Where the time goes, for 500 letters: about two thirds typesetting
+//! (mostly paragraphs and text shaping; the templates avoid `grid` and
+//! markup lists in the parts every letter has, which cost a quarter more)
+//! and one third PDF export, of which compression is half and tagged-PDF
+//! structure about a third. Tagging stays on: letters must work with a
+//! screen reader.
 
 use std::collections::HashSet;
 use std::fmt;
