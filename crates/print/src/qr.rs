@@ -170,7 +170,7 @@ pub(crate) fn svgs(urls: &[&str]) -> Result<Vec<String>, PrintError> {
 /// Uncompressed (stored deflate blocks), so no image library is needed.
 pub fn png(data: &str, scale: usize, quiet: usize) -> Result<Vec<u8>, PrintError> {
     let (dark, width) = modules(data)?;
-    let (scale, quiet) = (scale.max(1), quiet);
+    let scale = scale.max(1);
     let size = (width + 2 * quiet) * scale;
     let row_bytes = size.div_ceil(8);
     let mut raw = Vec::with_capacity(size * (row_bytes + 1));
