@@ -440,7 +440,7 @@ fn letters(
         .collect::<Result<Vec<_>>>()?;
     let rendered = printer.render_letters(&letters).map_err(print_error)?;
     write_pdf(out, &rendered)?;
-    let now = chrono::Local::now().naive_local().time();
+    let now = veldwerk_domain::time::dutch_local(chrono::Utc::now()).time();
     let expires_on = letter_link_expires_on(letter_date);
     let printed: Vec<PrintedLetter> = case_ids
         .iter()
