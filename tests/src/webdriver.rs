@@ -253,13 +253,9 @@ impl Session {
     pub fn click_element(&self, element: &Element) -> Result<()> {
         let mut reference = serde_json::Map::new();
         reference.insert(ELEMENT_KEY.to_owned(), Value::String(element.0.clone()));
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({
-                "script": "arguments[0].scrollIntoView({ block: 'center' });",
-                "args": [reference]
-            })),
+        self.execute(
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            &[Value::Object(reference)],
         )?;
         self.call(
             reqwest::Method::POST,
@@ -355,16 +351,33 @@ impl Session {
     /// Waits until the browser has painted twice, so a screenshot shows the
     /// state the test just checked rather than an older frame (seen under load).
     pub fn wait_for_paint(&self) -> Result<()> {
+        self.execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            &[],
+        )?;
+        Ok(())
+    }
+
+    /// Runs `script` in the page with `args` (`arguments[0]`, ...) and returns
+    /// what it returns. The app's CSP allows no `eval`: the script is the
+    /// function body WebDriver runs, and data goes in through `args`.
+    pub fn execute(&self, script: &str, args: &[Value]) -> Result<Value> {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
+    /// Runs `script` in the page with `args`; the script calls its last
+    /// argument (the callback) with its answer, which this returns.
+    pub fn execute_async(&self, script: &str, args: &[Value]) -> Result<Value> {
         self.call(
             reqwest::Method::POST,
             "/execute/async",
-            Some(json!({
-                "script": "const done = arguments[arguments.length - 1]; \
-                           requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                "args": []
-            })),
-        )?;
-        Ok(())
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     /// Saves a PNG screenshot of the window, once it has painted, and returns

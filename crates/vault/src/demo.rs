@@ -145,6 +145,10 @@ impl SplitMix64 {
     }
 }
 
+/// The fictional gemeenten a demo region is made of (it uses the first 3 to
+/// 11): a bureau's users need them to work on the demo cases.
+pub use data::GEMEENTEN;
+
 mod data {
     //! Name and place lists. Common Dutch names (CBS top lists and the
     //! names of the largest migrant communities), fictional gemeenten.
