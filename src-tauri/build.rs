@@ -41,6 +41,10 @@ fn main() {
         "set_server_url",
         "change_passphrase",
     ]);
+    // The app embeds the built UI (`frontendDist`) at compile time, but
+    // nothing tells cargo so: without this, a rebuilt `ui/dist` (`npm run
+    // build`) left an older UI inside the next app build.
+    println!("cargo:rerun-if-changed=../ui/dist");
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {

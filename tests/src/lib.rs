@@ -1,5 +1,7 @@
-//! Support for Veldwerk's end-to-end tests: starting real binaries, driving the
-//! real app through WebDriver, and collecting artifacts under `target/`.
+//! Support for Veldwerk's end-to-end tests and the benchmarks in `bench/`
+//! (`veldwerk-bench-sync`, `veldwerk-bench-app`): starting real binaries,
+//! driving the real app through WebDriver, and collecting artifacts under
+//! `target/`.
 //!
 //! - [`server`]: the real `veldwerk-server` binary, its admin CLI and `serve`.
 //! - [`proxy`]: a TCP proxy that counts bytes and cuts, holds or refuses
@@ -9,8 +11,9 @@
 //!   browser opening the link behind a letter's QR code.
 //!
 //! The WebDriver client is deliberately small: the W3C protocol is a handful
-//! of JSON requests, and the tests need only sessions, elements, text and
-//! screenshots.
+//! of JSON requests, and the tests need only sessions, elements, text,
+//! screenshots and scripts run in the page (the app benchmark times screens
+//! there).
 
 pub mod chromium;
 pub mod proxy;

@@ -10,9 +10,16 @@
 //! The print suite measures LibreOffice headless as its baseline: the set-up
 //! step installs it when missing (only here; `cargo xtask test` never does),
 //! and the suite skips that baseline when it cannot be installed.
+//!
+//! The app suite (`veldwerk-bench-app`) drives the release app binary like
+//! the end-to-end tests do: xtask builds the UI first (the app embeds
+//! `ui/dist`), starts an Xvfb of its own for the suite and passes `DISPLAY`,
+//! `VELDWERK_APP_BIN` and `VELDWERK_TAURI_DRIVER`.
 
 use crate::cmd;
-use crate::setup;
+use crate::e2e::VirtualDisplay;
+use crate::setup::{self, Purpose};
+use crate::tasks;
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 use std::io::{BufRead, BufReader};
@@ -24,11 +31,14 @@ struct Suite {
     package: &'static str,
     binary: &'static str,
     args: &'static [&'static str],
+    /// Runs the real app: needs a display, the app binary and tauri-driver.
+    app: bool,
 }
 
-/// Packages the suites need built beside them: the sync benchmark starts the
-/// release `veldwerk-server` found next to itself.
-const ALSO_BUILD: &[&str] = &["veldwerk-server"];
+/// Packages the suites need built beside them: the sync and app benchmarks
+/// start the release `veldwerk-server` found next to themselves, the app
+/// benchmark the release app (`veldwerk`).
+const ALSO_BUILD: &[&str] = &["veldwerk-server", "veldwerk-app"];
 
 /// The benchmark suites, in order.
 const SUITES: &[Suite] = &[
@@ -36,23 +46,37 @@ const SUITES: &[Suite] = &[
         package: "veldwerk-cli",
         binary: "veldwerk-cli",
         args: &["bench", "vault"],
+        app: false,
     },
     Suite {
         package: "veldwerk-e2e",
         binary: "veldwerk-bench-sync",
         args: &[],
+        app: false,
     },
     Suite {
         package: "veldwerk-cli",
         binary: "veldwerk-cli",
         // 400 youth make about 600 cases, 500 letters with an address and more.
         args: &["bench", "print", "--youth", "400", "--letters", "500"],
+        app: false,
+    },
+    Suite {
+        package: "veldwerk-e2e",
+        binary: "veldwerk-bench-app",
+        // Every screen on the 2,000-youth caseload, 20 rounds after a warm-up.
+        args: &["--youth", "2000", "--rounds", "20"],
+        app: true,
     },
 ];
 
 pub fn run(root: &Path) -> Result<()> {
+    cmd::step("Set-up: Xvfb, WebKitWebDriver and tauri-driver for the app suite");
+    setup::all(root, Purpose::Test)?;
     cmd::step("Set-up: LibreOffice, the print suite's baseline");
     setup::libreoffice();
+    cmd::step("Building the UI (the app embeds it)");
+    tasks::build_ui(root)?;
     cmd::step("Building the benchmark programs (release)");
     let mut build = cmd::cargo();
     build.args(["build", "--locked", "--release"]);
@@ -76,7 +100,25 @@ pub fn run(root: &Path) -> Result<()> {
             suite.binary,
             suite.args.join(" ")
         ));
-        entries.extend(run_suite(Command::new(binary).args(suite.args))?);
+        let mut command = Command::new(binary);
+        command.args(suite.args);
+        // Stopped when this suite is done.
+        let display = if suite.app {
+            let display = VirtualDisplay::start()?;
+            command
+                .env("DISPLAY", display.name())
+                .env(
+                    "VELDWERK_APP_BIN",
+                    root.join("target/release")
+                        .join(format!("veldwerk{}", std::env::consts::EXE_SUFFIX)),
+                )
+                .env("VELDWERK_TAURI_DRIVER", setup::tauri_driver_path(root));
+            Some(display)
+        } else {
+            None
+        };
+        entries.extend(run_suite(&mut command)?);
+        drop(display);
     }
     print_table(&entries);
     let dir = root.join("target/bench");

@@ -46,13 +46,13 @@ pub fn run_tests(root: &Path) -> Result<()> {
 }
 
 /// An Xvfb server on a free display number, stopped on drop.
-struct VirtualDisplay {
+pub struct VirtualDisplay {
     number: u32,
     child: Child,
 }
 
 impl VirtualDisplay {
-    fn start() -> Result<Self> {
+    pub fn start() -> Result<Self> {
         let number = (90..400)
             .find(|n| !lock_file(*n).exists() && !socket(*n).exists())
             .context("no free X display number between :90 and :399")?;
@@ -79,7 +79,7 @@ impl VirtualDisplay {
         Ok(display)
     }
 
-    fn name(&self) -> String {
+    pub fn name(&self) -> String {
         format!(":{}", self.number)
     }
 }

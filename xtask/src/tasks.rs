@@ -112,7 +112,7 @@ fn npm(dir: &Path) -> Command {
     command
 }
 
-fn build_ui(root: &Path) -> Result<()> {
+pub fn build_ui(root: &Path) -> Result<()> {
     cmd::run(npm(&root.join("ui")).args(["run", "build"]))
 }
 
