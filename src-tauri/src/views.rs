@@ -180,7 +180,11 @@ pub struct ReactionItem {
 pub struct Today {
     pub day: String,
     pub appointments: Vec<AgendaItem>,
+    /// The first tasks due today or overdue, most urgent first: at most
+    /// what the screen shows (a big caseload has thousands; sending them all
+    /// made the screen slow). `tasks_total` counts them all.
     pub tasks: Vec<TaskItem>,
+    pub tasks_total: u32,
     pub reactions: Vec<ReactionItem>,
 }
 

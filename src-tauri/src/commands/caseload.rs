@@ -23,6 +23,10 @@ use crate::views::{
 /// The most rows the list shows; narrowing the filters finds the rest.
 pub const MAX_ROWS: usize = 300;
 
+/// The most tasks the Vandaag screen lists; the rest is one click away
+/// (the caseload filtered on due tasks).
+pub const TODAY_TASKS: usize = 25;
+
 /// How far back the reactions on the Vandaag screen go.
 const REACTION_DAYS: u64 = 14;
 
@@ -68,12 +72,14 @@ fn today_of(v: &mut Vault, day: chrono::NaiveDate) -> Result<Today, CommandError
     let tasks = agenda
         .tasks
         .iter()
+        .take(TODAY_TASKS)
         .map(|t| task_item(&t.task, &t.youth_name, day))
         .collect();
     Ok(Today {
         day: ymd(day),
         appointments,
         tasks,
+        tasks_total: u32::try_from(agenda.tasks.len()).unwrap_or(u32::MAX),
         reactions: reactions(v, day)?,
     })
 }
@@ -317,6 +323,32 @@ mod tests {
             ]
         );
         assert_eq!(found[0].id, ids[0].to_string());
+        Ok(())
+    }
+
+    #[test]
+    fn vandaag_sends_the_first_tasks_and_counts_them_all() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let mut v = vault(dir.path())?;
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("day")?;
+        veldwerk_vault::demo::generate(
+            &mut v,
+            &veldwerk_vault::demo::DemoOptions {
+                youth: 100,
+                seed: 1,
+                today: day,
+            },
+        )?;
+        let all = v.agenda(day)?.tasks;
+        assert!(all.len() > TODAY_TASKS, "only {} tasks due", all.len());
+        let today = today_of(&mut v, day)?;
+        assert_eq!(today.tasks_total as usize, all.len());
+        let sent: Vec<&str> = today.tasks.iter().map(|t| t.id.as_str()).collect();
+        let first: Vec<String> = all[..TODAY_TASKS]
+            .iter()
+            .map(|t| t.task.id.to_string())
+            .collect();
+        assert_eq!(sent, first, "the most urgent tasks, in the agenda's order");
         Ok(())
     }
 

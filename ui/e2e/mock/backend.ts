@@ -138,7 +138,8 @@ export function createBackend({ start, busy }: MockOptions, emit: Emit) {
     touch: (): Out<typeof api.touch> => undefined,
     today: (): Out<typeof api.today> => {
       needOpen();
-      return { day: fx.day(0), appointments: fx.appointments, tasks, reactions: fx.reactions };
+      // Like the app: the first 25 tasks (TODAY_TASKS), and how many there are.
+      return { day: fx.day(0), appointments: fx.appointments, tasks: tasks.slice(0, 25), tasksTotal: tasks.length, reactions: fx.reactions };
     },
     caseload_options: (): Out<typeof api.caseloadOptions> => {
       needOpen();

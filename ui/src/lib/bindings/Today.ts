@@ -3,4 +3,10 @@ import type { AgendaItem } from "./AgendaItem";
 import type { ReactionItem } from "./ReactionItem";
 import type { TaskItem } from "./TaskItem";
 
-export type Today = { day: string, appointments: Array<AgendaItem>, tasks: Array<TaskItem>, reactions: Array<ReactionItem>, };
+export type Today = { day: string, appointments: Array<AgendaItem>, 
+/**
+ * The first tasks due today or overdue, most urgent first: at most
+ * what the screen shows (a big caseload has thousands; sending them all
+ * made the screen slow). `tasks_total` counts them all.
+ */
+tasks: Array<TaskItem>, tasksTotal: number, reactions: Array<ReactionItem>, };
