@@ -179,7 +179,8 @@ fn main() -> Result<()> {
 fn seed(dir: &Path, youth: usize) -> Result<usize> {
     let bureau = Bureau::new()?;
     let server = bureau.serve()?;
-    // The consultant works in every gemeente the demo region may have.
+    // A leerplichtambtenaar with the BOA flag, like the demo user of
+    // `cargo xtask run`, in every gemeente the demo region may have.
     let mut add = vec![
         "user",
         "add",
@@ -187,6 +188,7 @@ fn seed(dir: &Path, youth: usize) -> Result<usize> {
         "Bench Consulent",
         "--role",
         "leerplichtambtenaar",
+        "--boa",
     ];
     for gemeente in demo::GEMEENTEN {
         add.extend(["--gemeente", gemeente]);
