@@ -792,14 +792,21 @@ async function main() {
         check(await page.getByLabel('Alleen met taken voor vandaag of te laat').isChecked(), 'the due filter is off');
         const [last] = (await calls(page, 'caseload')).slice(-1);
         check(last?.args.filter.dueOnly === true, 'the caseload was not asked for due cases only');
-        await page.getByText(/^\d+ zaken$/).waitFor();
+        await page.getByText(/^\d+ zaken(, de eerste 50 staan hieronder\.|$)/).waitFor();
         await screenChecks(page, '22-caseload-taken');
       });
-      step('without the filter: the first 300 of 306 cases, and the count says so', async () => {
+      step('without the filter: the first 50 of 306 cases, more on request up to 300; the count says so', async () => {
         await page.getByLabel('Alleen met taken voor vandaag of te laat').uncheck();
-        await page.getByText('306 zaken, de eerste 300 staan hieronder.', { exact: false }).waitFor();
-        check((await page.locator('tbody tr').count()) === 300, 'not 300 rows');
+        await page.getByText('306 zaken, de eerste 50 staan hieronder.', { exact: false }).waitFor();
+        check((await page.locator('tbody tr').count()) === 50, 'not 50 rows');
         await screenChecks(page, '23-caseload-groot');
+        for (let n = 100; n <= 300; n += 50) {
+          await page.getByRole('button', { name: 'Toon nog 50 zaken' }).click();
+          await page.getByText(`306 zaken, de eerste ${n} staan hieronder.`, { exact: false }).waitFor();
+          check((await page.locator('tbody tr').count()) === n, `not ${n} rows`);
+        }
+        // The app sends 300 rows: the rest is found by searching or filtering.
+        check((await page.getByRole('button', { name: /^Toon nog/ }).count()) === 0, 'more rows offered than sent');
       });
       return app;
     });
