@@ -1,6 +1,6 @@
 // The caseload list against a faked Tauri IPC boundary: searching as you
-// type sends the text with the filters, and an answer that arrives after a
-// newer one never replaces it.
+// type sends the text with the filters, an answer that arrives after a
+// newer one never replaces it, and long lists come in pages of 50.
 
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen } from '@testing-library/svelte';
@@ -84,6 +84,27 @@ describe('CaseloadScreen', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(screen.getByText('Daan Jansen')).toBeTruthy();
     expect(screen.queryByText('Zoë Doğan')).toBeNull();
+  });
+
+  it('shows 50 rows, more on request, and starts at 50 again for a new query', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => row(`c${i}`, `Jongere ${String(i).padStart(2, '0')}`));
+    mockIPC((cmd, args) => {
+      if (cmd === 'caseload_options') return options;
+      const text = (args as { filter: { text: string | null } }).filter.text;
+      return text === null ? { rows: many, total: 1200 } : { rows: many.slice(0, 55), total: 55 };
+    });
+    render(CaseloadScreen);
+
+    expect(await screen.findByText('1200 zaken, de eerste 50 staan hieronder.', { exact: false })).toBeTruthy();
+    expect(screen.getAllByRole('row')).toHaveLength(51);
+    await fireEvent.click(screen.getByRole('button', { name: 'Toon nog 10 zaken' }));
+    expect(screen.getAllByRole('row')).toHaveLength(61);
+    expect(screen.getByText('1200 zaken, de eerste 60 staan hieronder.', { exact: false })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Toon nog/ })).toBeNull();
+
+    await fireEvent.input(screen.getByLabelText('Zoek op naam'), { target: { value: 'jong' } });
+    expect(await screen.findByText('55 zaken, de eerste 50 staan hieronder.', { exact: false })).toBeTruthy();
+    expect(screen.getAllByRole('row')).toHaveLength(51);
   });
 
   it('offers one letter for the chosen cases', async () => {
