@@ -887,6 +887,16 @@ impl crate::Vault {
         caseload(&self.conn, query, on)
     }
 
+    /// The gemeenten the device's cases are in, sorted (the caseload's
+    /// filter choices; without computing the list itself).
+    pub fn case_gemeenten(&self) -> Result<Vec<String>, VaultError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT gemeente FROM \"case\" WHERE gemeente IS NOT NULL ORDER BY gemeente",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Open a case's detail screen: the case with its youth, contact
     /// persons, school and timeline, with legal status for `on`. Audited as
     /// a view by the enrolled user (see [`crate::Vault::record_view`]).

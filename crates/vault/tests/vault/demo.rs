@@ -205,6 +205,12 @@ fn the_demo_caseload_has_the_proportions_of_a_bureau_and_valid_values() -> TestR
     );
     let agenda = vault.agenda(on)?;
     assert!(!agenda.tasks.is_empty());
+    // The caseload's gemeente filter: every gemeente of the list, once, sorted.
+    let mut gemeenten: Vec<String> = list.iter().filter_map(|c| c.gemeente.clone()).collect();
+    gemeenten.sort();
+    gemeenten.dedup();
+    assert!(gemeenten.len() >= 3, "{gemeenten:?}");
+    assert_eq!(vault.case_gemeenten()?, gemeenten);
     Ok(())
 }
 
