@@ -70,17 +70,37 @@ const SUITES: &[Suite] = &[
     },
 ];
 
-pub fn run(root: &Path) -> Result<()> {
-    cmd::step("Set-up: Xvfb, WebKitWebDriver and tauri-driver for the app suite");
-    setup::all(root, Purpose::Test)?;
-    cmd::step("Set-up: LibreOffice, the print suite's baseline");
-    setup::libreoffice();
+/// Runs every suite, or with `only`, the suites whose command line (binary
+/// and arguments) contains it: `cargo xtask bench bench-app`.
+pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
+    let suites: Vec<&Suite> = SUITES
+        .iter()
+        .filter(|suite| only.is_none_or(|only| command_line(suite).contains(only)))
+        .collect();
+    if suites.is_empty() {
+        bail!(
+            "no benchmark suite matches {only:?}; the suites are: {}",
+            SUITES
+                .iter()
+                .map(command_line)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if suites.iter().any(|suite| suite.app) {
+        cmd::step("Set-up: Xvfb, WebKitWebDriver and tauri-driver for the app suite");
+        setup::all(root, Purpose::Test)?;
+    }
+    if suites.iter().any(|suite| suite.args.contains(&"print")) {
+        cmd::step("Set-up: LibreOffice, the print suite's baseline");
+        setup::libreoffice();
+    }
     cmd::step("Building the UI (the app embeds it)");
     tasks::build_ui(root)?;
     cmd::step("Building the benchmark programs (release)");
     let mut build = cmd::cargo();
     build.args(["build", "--locked", "--release"]);
-    for package in SUITES
+    for package in suites
         .iter()
         .map(|suite| suite.package)
         .chain(ALSO_BUILD.iter().copied())
@@ -89,17 +109,13 @@ pub fn run(root: &Path) -> Result<()> {
     }
     cmd::run(&mut build)?;
     let mut entries = Vec::new();
-    for suite in SUITES {
+    for suite in suites {
         let binary = root.join("target/release").join(format!(
             "{}{}",
             suite.binary,
             std::env::consts::EXE_SUFFIX
         ));
-        cmd::step(&format!(
-            "Benchmark suite `{} {}`",
-            suite.binary,
-            suite.args.join(" ")
-        ));
+        cmd::step(&format!("Benchmark suite `{}`", command_line(suite)));
         let mut command = Command::new(binary);
         command.args(suite.args);
         // Stopped when this suite is done.
@@ -127,6 +143,15 @@ pub fn run(root: &Path) -> Result<()> {
     std::fs::write(&path, serde_json::to_string_pretty(&entries)?)?;
     println!("\nReport written to {}", path.display());
     Ok(())
+}
+
+fn command_line(suite: &Suite) -> String {
+    let mut line = suite.binary.to_owned();
+    for arg in suite.args {
+        line.push(' ');
+        line.push_str(arg);
+    }
+    line
 }
 
 fn run_suite(command: &mut Command) -> Result<Vec<Value>> {

@@ -5,7 +5,8 @@
 //! - `test`: every check CI runs: formatting, lints, Rust tests, UI tests, and
 //!   the end-to-end tests of the real app under Xvfb.
 //! - `bench`: the speed figures of the issues, with ratios against baselines
-//!   measured in the same run (`target/bench/report.json`).
+//!   measured in the same run (`target/bench/report.json`); `bench WORD`
+//!   runs only the suites whose command line contains WORD.
 //! - `e2e`: only the end-to-end tests (after building what they need).
 //! - `bindings`: regenerate the TypeScript bindings from the Rust types.
 //! - `setup`: only install what is missing (system packages, Node packages, tools).
@@ -19,7 +20,7 @@ mod tasks;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <run | test | bench | e2e | bindings | setup>";
+const USAGE: &str = "usage: cargo xtask <run | test | bench [SUITE] | e2e | bindings | setup>";
 
 fn main() -> std::process::ExitCode {
     match dispatch() {
@@ -41,7 +42,7 @@ fn dispatch() -> Result<()> {
     match task.as_str() {
         "run" => tasks::run(&root),
         "test" => tasks::test(&root),
-        "bench" => bench::run(&root),
+        "bench" => bench::run(&root, args.get(1).map(String::as_str)),
         "e2e" => tasks::e2e(&root),
         "bindings" => tasks::bindings(&root),
         "setup" => setup::all(&root, setup::Purpose::Test),
