@@ -100,7 +100,9 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
     cmd::step("Building the benchmark programs (release)");
     let mut build = cmd::cargo();
     build.args(["build", "--locked", "--release"]);
-    for package in suites
+    // Every suite's package, even when only some run: the same package set
+    // unifies features the same way, so the release artifacts are reused.
+    for package in SUITES
         .iter()
         .map(|suite| suite.package)
         .chain(ALSO_BUILD.iter().copied())
