@@ -311,7 +311,11 @@ fn walk(s: &Session, round: usize) -> Result<Vec<(&'static str, f64)>> {
     )?;
 
     // A different VSV case each round: detail, outreach, home visit, letter.
-    let row = format!("{ROWS}:nth-child({}) td:nth-child(2) button", round + 1);
+    // The list shows 50 rows at first (CaseloadScreen's page).
+    let row = format!(
+        "{ROWS}:nth-child({}) td:nth-child(2) button",
+        round % 50 + 1
+    );
     let marks = measure(
         s,
         click(&row, None),
