@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use veldwerk_e2e::server::Bureau;
 use veldwerk_e2e::webdriver::{Driver, Session};
-use veldwerk_e2e::{artifacts_dir, env_path};
+use veldwerk_e2e::{artifacts_dir, env_path, run_cli};
 
 /// The PNG signature; a screenshot without it is not an image.
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -411,20 +411,7 @@ fn a_consultant_enrolls_finds_a_case_visits_prints_and_syncs() -> Result<()> {
     let cli = cli_binary(&app)?;
     let office = tempfile::tempdir()?;
     let office_vault = office.path().join("vault");
-    let office_cli = |args: &[&str]| -> Result<String> {
-        let out = Command::new(&cli)
-            .arg("--vault")
-            .arg(&office_vault)
-            .args(args)
-            .env("VELDWERK_PASSPHRASE", PASSPHRASE)
-            .output()?;
-        ensure!(
-            out.status.success(),
-            "veldwerk-cli {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok(String::from_utf8(out.stdout)?)
-    };
+    let office_cli = |args: &[&str]| run_cli(&cli, &office_vault, PASSPHRASE, args);
     let office_code = bureau.enrollment_code(user)?;
     office_cli(&[
         "enroll",
@@ -601,17 +588,7 @@ fn a_vault_with_the_demo_caseload_unlocks_and_works_at_1280_by_720() -> Result<(
         vec!["init", "--recovery-recipient", recipient.as_str()],
         vec!["demo", "--youth", "300", "--seed", "1"],
     ] {
-        let out = Command::new(&cli)
-            .arg("--vault")
-            .arg(&vault)
-            .args(&args)
-            .env("VELDWERK_PASSPHRASE", PASSPHRASE)
-            .output()?;
-        ensure!(
-            out.status.success(),
-            "veldwerk-cli {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run_cli(&cli, &vault, PASSPHRASE, &args)?;
     }
     let driver = Driver::start(&driver_bin, &[("VELDWERK_DATA_DIR", data.path())])?;
     let s = driver.session(&app)?;

@@ -20,9 +20,10 @@ pub mod proxy;
 pub mod server;
 pub mod webdriver;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, ensure};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// A free TCP port on loopback. The listener is closed before returning, so a
 /// child process can bind it.
@@ -43,4 +44,24 @@ pub fn artifacts_dir() -> Result<PathBuf> {
     let dir = env_path("VELDWERK_E2E_ARTIFACTS")?;
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// `veldwerk-cli --vault VAULT args...` run as the office would, with the
+/// passphrase in its environment: its standard output, or an error that
+/// carries its standard error.
+pub fn run_cli(cli: &Path, vault: &Path, passphrase: &str, args: &[&str]) -> Result<String> {
+    let out = Command::new(cli)
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("VELDWERK_PASSPHRASE", passphrase)
+        .env_remove("VELDWERK_VAULT")
+        .output()
+        .with_context(|| format!("could not start {}", cli.display()))?;
+    ensure!(
+        out.status.success(),
+        "veldwerk-cli {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
 }

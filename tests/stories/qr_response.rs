@@ -60,19 +60,7 @@ fn decode_qr(pdf: &Path) -> Result<String> {
 
 /// `veldwerk-cli --vault DIR args...` on the device's vault.
 fn cli(dir: &Path, args: &[&str]) -> Result<String> {
-    let out = Command::new(cli_binary()?)
-        .arg("--vault")
-        .arg(dir)
-        .args(args)
-        .env("VELDWERK_PASSPHRASE", PASSPHRASE)
-        .env_remove("VELDWERK_VAULT")
-        .output()?;
-    ensure!(
-        out.status.success(),
-        "veldwerk-cli {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?)
+    veldwerk_e2e::run_cli(&cli_binary()?, dir, PASSPHRASE, args)
 }
 
 /// Runs `f` with the device's vault closed, as when the office tool uses

@@ -80,6 +80,21 @@ macro_rules! code_enum {
             }
         }
 
+        impl $name {
+            /// The variant whose code or Dutch label `text` is, forgiving
+            /// capitals, surrounding spaces and spaces for underscores (for
+            /// imports typed by people: `Luxe verzuim`, `luxe`, `te laat komen`).
+            pub fn from_code_or_label(text: &str) -> Result<Self, $crate::code::UnknownCode> {
+                let typed = text.trim().to_lowercase();
+                let as_code = typed.replace([' ', '-'], "_");
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.code() == as_code || v.label().to_lowercase() == typed)
+                    .ok_or_else(|| $crate::code::UnknownCode { list: $list, code: text.trim().to_owned() })
+            }
+        }
+
         impl ::core::str::FromStr for $name {
             type Err = $crate::code::UnknownCode;
 
@@ -206,5 +221,27 @@ mod tests {
             err.map(|e| e.to_string()).as_deref(),
             Some("'brandweer' is geen geldige code voor werkproces")
         );
+    }
+
+    #[test]
+    fn people_may_type_a_code_or_a_label() {
+        use crate::{VerzuimKind, VsvKind};
+        assert_eq!(
+            VerzuimKind::from_code_or_label("Luxe verzuim"),
+            Ok(VerzuimKind::Luxe)
+        );
+        assert_eq!(
+            VerzuimKind::from_code_or_label(" luxe "),
+            Ok(VerzuimKind::Luxe)
+        );
+        assert_eq!(
+            VerzuimKind::from_code_or_label("te laat komen"),
+            Ok(VerzuimKind::TeLaatKomen)
+        );
+        assert_eq!(
+            VsvKind::from_code_or_label("Nieuwe vsv'er"),
+            Ok(VsvKind::NieuweVsver)
+        );
+        assert!(VerzuimKind::from_code_or_label("nieuwe_vsver").is_err());
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use tauri::State;
 use uuid::Uuid;
 use veldwerk_domain::time::dutch_local;
@@ -242,13 +242,16 @@ pub async fn case_detail(
     case_id: String,
 ) -> Result<CaseView, CommandError> {
     let id = parse_id(&case_id)?;
-    state.with_vault(|v| {
-        let day = today_date();
-        let detail = v
-            .case_detail(id, day)?
-            .ok_or_else(CommandError::not_found)?;
-        Ok(CaseView::of(&detail, day))
-    })
+    state.with_vault(|v| case_view(v, id, today_date()))
+}
+
+/// The case as the detail screen shows it on `day` (audited as a view);
+/// also the answer of the commands that change a case.
+pub fn case_view(v: &mut Vault, id: Uuid, day: NaiveDate) -> Result<CaseView, CommandError> {
+    let detail = v
+        .case_detail(id, day)?
+        .ok_or_else(CommandError::not_found)?;
+    Ok(CaseView::of(&detail, day))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use veldwerk_domain::{
 };
 use veldwerk_vault::model::{CardLeft, CaseRecord, HomeVisit, YouthRecord};
 
+use super::caseload::case_view;
 use super::{enrolled_user, parse_date, parse_datetime, parse_id, today};
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -253,10 +254,7 @@ pub async fn close_case(
                 .map_err(|e| CommandError::not_allowed(format!("Halt kan hier niet: {e}.")))?;
         }
         v.cases().close(id, day, outcome, &user)?;
-        let detail = v
-            .case_detail(id, day)?
-            .ok_or_else(CommandError::not_found)?;
-        Ok(CaseView::of(&detail, day))
+        case_view(v, id, day)
     })
 }
 

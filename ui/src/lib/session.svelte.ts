@@ -1,6 +1,7 @@
 // The session the unlocked screens share: who is working, and the latest sync
 // status (kept up to date by the `sync-status` event).
 
+import * as api from './api';
 import type { Session } from './bindings/Session';
 import type { SyncOverview } from './bindings/SyncOverview';
 
@@ -29,4 +30,14 @@ export async function askSyncStatus(ask: () => Promise<SyncOverview>): Promise<v
   const seen = current.syncEvents;
   const overview = await ask();
   if (current.syncEvents === seen) current.sync = overview;
+}
+
+/** "Nu synchroniseren": the Dutch message when the sync could not be asked for, else null. */
+export async function requestSync(): Promise<string | null> {
+  try {
+    await askSyncStatus(api.syncNow);
+    return null;
+  } catch (e) {
+    return api.errorMessage(e);
+  }
 }

@@ -213,31 +213,18 @@ enum Soort {
 
 impl Soort {
     fn parse(werkproces: &str, text: &str) -> Result<Self, String> {
-        let typed = text.trim().to_lowercase();
-        let as_code = typed.replace([' ', '-'], "_");
-        let find = |codes: &[(&'static str, &'static str)]| {
-            codes
-                .iter()
-                .position(|(code, label)| *code == as_code || label.to_lowercase() == typed)
-        };
         match werkproces {
-            "verzuim" => {
-                let all = VerzuimKind::ALL;
-                let pairs: Vec<_> = all.iter().map(|k| (k.code(), k.label())).collect();
-                find(&pairs)
-                    .map(|i| Self::Verzuim(all[i]))
-                    .ok_or_else(|| choose("verzuim", VerzuimKind::CODES))
-            }
-            "vsv" => {
-                let all = VsvKind::ALL;
-                let pairs: Vec<_> = all.iter().map(|k| (k.code(), k.label())).collect();
-                find(&pairs)
-                    .map(|i| Self::Vsv(all[i]))
-                    .ok_or_else(|| choose("vsv", VsvKind::CODES))
-            }
+            "verzuim" => VerzuimKind::from_code_or_label(text)
+                .map(Self::Verzuim)
+                .map_err(|_| choose("verzuim", VerzuimKind::CODES)),
+            "vsv" => VsvKind::from_code_or_label(text)
+                .map(Self::Vsv)
+                .map_err(|_| choose("vsv", VsvKind::CODES)),
             "vrijstelling" => {
                 // "5a", "5 a", "art. 5 onder a", "artikel 15".
-                let compact: String = typed
+                let compact: String = text
+                    .trim()
+                    .to_lowercase()
                     .trim_start_matches("artikel")
                     .trim_start_matches("art.")
                     .replace("onder", "")
