@@ -217,6 +217,9 @@ async fn serve(mut device: TcpStream, state: Arc<State>) -> std::io::Result<()> 
     while device_open || server_open {
         let holding = *held.borrow_and_update();
         tokio::select! {
+            // In order: a cut (offline, a restart) wins over an answer let go
+            // in the same moment, so a held answer never slips through a cut.
+            biased;
             _ = epoch.changed() => return Ok(()),
             changed = held.changed(), if holding => {
                 if changed.is_err() {

@@ -223,6 +223,9 @@ async fn a_family_answers_a_letters_qr_code_in_a_browser_and_the_consultant_gets
 
 /// Fills in and sends the response form shown in `page`.
 fn answer_form(page: &veldwerk_e2e::webdriver::Session, message: &str) -> Result<()> {
+    // Right after the code is sent the entry page may still be the one
+    // shown: wait for the form's own field before reading the title.
+    page.find("#contact")?;
     ensure!(page.title()? == "Reageren", "the form opened");
     page.click("input[name=channel][value=whatsapp]")?;
     page.type_into("#contact", "06 12345678")?;
