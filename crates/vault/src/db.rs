@@ -14,6 +14,10 @@
 //! - Vaults made before that change keep SQLCipher 4's HMAC-SHA512: when the
 //!   key does not open a vault in the current format, the older one is
 //!   tried before the key counts as wrong.
+//! - The page cryptography (AES, HMAC, PBKDF2) is `veldwerk-cipher`'s,
+//!   registered with SQLCipher before the first connection: same format,
+//!   without the OpenSSL reference provider's per-page set-up, which cost
+//!   more than the cryptography itself.
 //! - The key is checked by reading `sqlite_master`: a wrong key fails there.
 //! - `journal_mode = WAL`; `synchronous = FULL`: every commit is fsynced
 //!   before it returns. NORMAL would survive a killed process too (the WAL
@@ -64,6 +68,7 @@ fn open_as(
     create: bool,
     format: &str,
 ) -> Result<Connection, VaultError> {
+    veldwerk_cipher::install()?;
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -152,6 +157,8 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
             assert_eq!(settings, ("wal".to_owned(), 2, 2, 1));
+            let provider: String = conn.query_row("PRAGMA cipher_provider", [], |r| r.get(0))?;
+            assert_eq!(provider, veldwerk_cipher::PROVIDER_NAME);
         }
         assert!(matches!(
             open(&path, &DatabaseKey::random()?, false),

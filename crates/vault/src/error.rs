@@ -54,6 +54,9 @@ pub enum VaultError {
     /// can be written unencrypted.
     #[error("this build of Veldwerk has no database encryption")]
     EncryptionUnavailable,
+    /// The page cryptography could not be registered with SQLCipher.
+    #[error("the database encryption could not be set up: {0}")]
+    CipherProvider(#[from] veldwerk_cipher::InstallError),
     #[error("the database could not switch to WAL journaling")]
     WalUnavailable,
     #[error("unknown entity {}", ident(entity))]

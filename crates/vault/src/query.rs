@@ -628,6 +628,12 @@ pub(crate) fn consents(
 // ---- screens ------------------------------------------------------------------
 
 /// The caseload list for `on` (the day due tasks and legal status are for).
+///
+/// Due tasks are counted from the covering index of open tasks by due date
+/// (`task_open_due_case`), which holds only the few open ones: `GROUP BY
+/// +case_id` keeps the planner from walking every task through
+/// `task_case` for the grouping order instead, which read the whole task
+/// table (hundreds of pages, each decrypted) to count a few hundred rows.
 pub(crate) fn caseload(
     conn: &Connection,
     query: &CaseloadQuery,
@@ -642,7 +648,7 @@ pub(crate) fn caseload(
          FROM \"case\" c
          LEFT JOIN youth y ON y.id = c.youth_id
          LEFT JOIN (SELECT case_id, count(*) AS n FROM task
-                    WHERE done = 0 AND due_date <= ?1 GROUP BY case_id) d ON d.case_id = c.id
+                    WHERE done = 0 AND due_date <= ?1 GROUP BY +case_id) d ON d.case_id = c.id
          WHERE (?2 IS NULL OR c.werkproces = ?2)
            AND (?3 IS NULL OR c.status = ?3)
            AND (?4 IS NULL OR c.gemeente = ?4)
