@@ -49,6 +49,11 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "audit_one_tree",
         include_str!("../../../migrations/device/0007_audit_one_tree.sql"),
     ),
+    (
+        8,
+        "fewer_trees",
+        include_str!("../../../migrations/device/0008_fewer_trees.sql"),
+    ),
 ];
 
 /// The schema version this build brings a vault to.

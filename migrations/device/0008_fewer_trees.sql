@@ -1,0 +1,12 @@
+-- One B-tree fewer per task write. SQLCipher encrypts and MACs every page a
+-- commit writes, so each index a write touches costs a page of
+-- cryptography (a home visit wrote about 21 pages). task_open_due
+-- (due_date) WHERE done = 0 is a prefix of task_open_due_case
+-- (due_date, case_id) with the same condition: every query it served uses
+-- the wider one.
+-- (Tried and left: rebuilding the tables keyed by a TEXT id as WITHOUT
+-- ROWID, to drop their separate id index. Appends to such a tree split
+-- pages the way an index does, three or four pages at a time, and a home
+-- visit wrote as many pages as before.)
+-- Never edit this file once applied: add a new migration.
+DROP INDEX task_open_due;
