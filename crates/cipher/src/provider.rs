@@ -166,7 +166,7 @@ extern "C" fn get_provider_name(_ctx: *mut c_void) -> *const c_char {
 }
 
 extern "C" fn get_provider_version(_ctx: *mut c_void) -> *const c_char {
-    c_str(c"aes 0.8, cbc 0.1, hmac 0.12, sha2 0.10, pbkdf2 0.12")
+    c_str(c"RustCrypto aes, cbc, hmac, sha2, pbkdf2")
 }
 
 extern "C" fn get_cipher(_ctx: *mut c_void) -> *const c_char {
