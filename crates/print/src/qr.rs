@@ -15,11 +15,16 @@
 //! The mask is chosen here rather than by `qrcode`'s `apply_best_mask`: that
 //! one spends about 0.6 ms per code scoring the eight masks, which is most of
 //! the time of a 500-letter batch outside Typst. [`penalty`] scores a mask by
-//! the four rules of ISO/IEC 18004 (§ 7.8.3) on a flat array in microseconds;
-//! any mask gives a valid code, the lowest score the easiest one to read.
-//! A batch's codes are made on all cores ([`svgs`]).
+//! the four rules of ISO/IEC 18004 (§ 7.8.3) on bit sets, without a branch
+//! per module, in about a microsecond; any mask gives a valid code, the
+//! lowest score the easiest one to read. A big batch's codes are made on
+//! background threads while Typst evaluates the letters on the job's own
+//! thread ([`SvgBatch`]), so they cost the batch next to nothing.
 
 use std::fmt::Write;
+use std::sync::{Arc, OnceLock};
+
+use typst::foundations::Bytes;
 
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::{Color, EcLevel};
@@ -135,34 +140,84 @@ pub fn svg(data: &str) -> Result<String, PrintError> {
     ))
 }
 
-/// The SVGs of [`svg`] for a batch, in order; a big batch is shared over
-/// the cores (mask selection is most of the time outside Typst).
-pub(crate) fn svgs(urls: &[&str]) -> Result<Vec<String>, PrintError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || urls.len() < 64 {
-        return urls.iter().map(|url| svg(url)).collect();
-    }
-    let chunk = urls.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = urls
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|url| svg(url))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(urls.len());
-        for part in parts {
-            let part = part
-                .join()
-                .map_err(|_| PrintError::Qr("QR thread stopped".into()))??;
-            all.extend(part);
+/// The SVGs of [`svg`] for a batch, made in the background while the job
+/// goes on: the typesetter evaluates the letters one by one on one core and
+/// asks for code `n` ([`SvgBatch::get`]) when it reaches letter `n`, by
+/// which time the other cores have made it. Each worker takes every
+/// `workers`-th code, so the codes come in about the order they are asked
+/// for.
+pub(crate) struct SvgBatch {
+    codes: Vec<OnceLock<Result<Bytes, String>>>,
+}
+
+impl SvgBatch {
+    /// Starts making the codes for `urls`: small batches right here, big
+    /// ones on background threads (all cores but the one that typesets).
+    pub(crate) fn start(urls: Vec<String>) -> Arc<Self> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = if urls.len() < 64 {
+            0
+        } else {
+            (cores - 1).max(1)
+        };
+        let codes = urls.iter().map(|_| OnceLock::new()).collect();
+        let batch = Arc::new(Self { codes });
+        if workers == 0 {
+            for (code, url) in batch.codes.iter().zip(&urls) {
+                let _ = code.set(make(url));
+            }
+            return batch;
         }
-        Ok(all)
-    })
+        let urls = Arc::new(urls);
+        for worker in 0..workers {
+            let mine = move |urls: &[String]| (worker..urls.len()).step_by(workers);
+            let (shared, urls_shared) = (Arc::clone(&batch), Arc::clone(&urls));
+            // Not joined: [`SvgBatch::check`] waits for every code, and a
+            // worker ends right after its last one.
+            let spawned = std::thread::Builder::new()
+                .name("veldwerk-qr".into())
+                .spawn(move || {
+                    for nr in mine(&urls_shared) {
+                        // A panic becomes this code's error rather than a
+                        // typesetter waiting forever.
+                        let svg = std::panic::catch_unwind(|| make(&urls_shared[nr]))
+                            .unwrap_or_else(|_| Err("QR thread stopped".into()));
+                        let _ = shared.codes[nr].set(svg);
+                    }
+                });
+            if spawned.is_err() {
+                // No thread to be had: make this worker's share here.
+                for nr in mine(&urls) {
+                    let _ = batch.codes[nr].set(make(&urls[nr]));
+                }
+            }
+        }
+        batch
+    }
+
+    /// Code `nr`, waiting until it is made.
+    pub(crate) fn get(&self, nr: usize) -> Option<Result<Bytes, String>> {
+        self.codes.get(nr).map(|code| code.wait().clone())
+    }
+
+    /// Waits for every code and returns the first failure, if any.
+    pub(crate) fn check(&self) -> Result<(), PrintError> {
+        for code in &self.codes {
+            if let Err(e) = code.wait() {
+                return Err(PrintError::Qr(e.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn make(url: &str) -> Result<Bytes, String> {
+    svg(url)
+        .map(|svg| Bytes::new(svg.into_bytes()))
+        .map_err(|e| match e {
+            PrintError::Qr(message) => message,
+            other => other.to_string(),
+        })
 }
 
 /// A PNG of the QR code for `data`, black on white, one bit per pixel:
@@ -252,16 +307,22 @@ const MAX_WIDTH: usize = 120;
 /// most [`MAX_WIDTH`] modules, on bit sets (bit `i` of a line is module `i`).
 fn penalty(dark: &[bool], width: usize) -> u32 {
     debug_assert!(width <= MAX_WIDTH && dark.len() == width * width);
-    let mut rows = vec![0u128; width];
-    let mut columns = vec![0u128; width];
-    for (i, &d) in dark.iter().enumerate() {
-        if d {
-            let (y, x) = (i / width, i % width);
-            rows[y] |= 1 << x;
-            columns[x] |= 1 << y;
-        }
-    }
+    // Without branches on the modules (half of them are dark, at random):
+    // this runs eight times per code.
+    let line = |module: &dyn Fn(usize) -> bool| {
+        (0..width)
+            .rev()
+            .fold(0u128, |bits, i| (bits << 1) | u128::from(module(i)))
+    };
+    let rows: Vec<u128> = dark
+        .chunks_exact(width)
+        .map(|row| line(&|x| row[x]))
+        .collect();
+    let columns: Vec<u128> = (0..width).map(|x| line(&|y| dark[y * width + x])).collect();
     let run_penalty = |run: usize| if run >= 5 { 3 + (run - 5) } else { 0 };
+    // Positions (in a line shifted up by four, for the quiet zone) where the
+    // finder-like pattern may start and still lie inside the symbol.
+    let starts = ((1u128 << width.saturating_sub(6)) - 1) << 4;
     let mut score = 0usize;
     for &line in rows.iter().chain(&columns) {
         // N1: 3 + (run - 5) for every run of five or more of one colour. A
@@ -277,17 +338,21 @@ fn penalty(dark: &[bool], width: usize) -> u32 {
         score += run_penalty(width - start);
         // N3: 40 for 1:1:3:1:1 (dark-light-dark-dark-dark-light-dark) with
         // four light modules before or after it; outside the symbol is light.
-        const CORE: u128 = 0b101_1101;
+        // All positions at once: bit p of `core` is set when the pattern
+        // starts at p, of `before`/`after` when the four modules before or
+        // after it are light.
         let padded = line << 4;
-        for p in 4..(4 + width).saturating_sub(6) {
-            if (padded >> p) & 0x7f == CORE {
-                let light_before = (padded >> (p - 4)) & 0xf == 0;
-                let light_after = (padded >> (p + 7)) & 0xf == 0;
-                if light_before || light_after {
-                    score += 40;
-                }
-            }
-        }
+        let light = !padded;
+        let core = padded
+            & (light >> 1)
+            & (padded >> 2)
+            & (padded >> 3)
+            & (padded >> 4)
+            & (light >> 5)
+            & (padded >> 6);
+        let before = (light << 1) & (light << 2) & (light << 3) & (light << 4);
+        let after = (light >> 7) & (light >> 8) & (light >> 9) & (light >> 10);
+        score += 40 * (core & (before | after) & starts).count_ones() as usize;
     }
     // N2: 3 for every 2 x 2 block of one colour.
     let pairs = (1u128 << width.saturating_sub(1)) - 1;
@@ -431,6 +496,25 @@ mod tests {
         let percent = dark_count * 100 / dark.len().max(1);
         score += 10 * (percent.abs_diff(50) / 5);
         u32::try_from(score).unwrap_or(u32::MAX)
+    }
+
+    #[test]
+    fn a_big_batch_made_in_the_background_holds_every_code_in_order() -> Result<(), PrintError> {
+        let urls: Vec<String> = (0..100)
+            .map(|nr| format!("https://reactie.voorbeeld.nl/r/CODE{nr:04}"))
+            .collect();
+        let batch = SvgBatch::start(urls.clone());
+        batch.check()?;
+        for (nr, url) in urls.iter().enumerate().rev() {
+            let code = batch.get(nr).ok_or(PrintError::EmptyJob)?;
+            assert_eq!(
+                code.as_deref().ok(),
+                Some(svg(url)?.as_bytes()),
+                "code {nr}"
+            );
+        }
+        assert!(batch.get(urls.len()).is_none());
+        Ok(())
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! one job's files on top and lives for one compilation.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -16,6 +17,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::qr::SvgBatch;
 use crate::templates::TemplateSet;
 
 /// The fonts: Noto Sans (SIL Open Font License 1.1), from the `notosans` crate.
@@ -70,6 +72,8 @@ pub(crate) struct JobWorld<'a> {
     engine: &'a Engine,
     main: Source,
     files: HashMap<FileId, Bytes>,
+    /// QR codes still being made: the file at a path is code `n` of the batch.
+    qr_codes: Option<(Arc<SvgBatch>, HashMap<FileId, usize>)>,
     today: Option<Datetime>,
 }
 
@@ -79,12 +83,25 @@ impl<'a> JobWorld<'a> {
             engine,
             main: Source::new(file_id("/main.typ"), main_text.to_owned()),
             files: HashMap::new(),
+            qr_codes: None,
             today,
         }
     }
 
     pub(crate) fn add_file(&mut self, path: &str, bytes: impl AsRef<[u8]> + Send + Sync + 'static) {
         self.files.insert(file_id(path), Bytes::new(bytes));
+    }
+
+    /// The QR codes of a batch, code `n` at `path(n)`; reading one waits
+    /// until it is made.
+    pub(crate) fn add_qr_codes(
+        &mut self,
+        batch: Arc<SvgBatch>,
+        count: usize,
+        path: impl Fn(usize) -> String,
+    ) {
+        let paths = (0..count).map(|nr| (file_id(&path(nr)), nr)).collect();
+        self.qr_codes = Some((batch, paths));
     }
 
     /// The template or main source behind an id, for error messages.
@@ -117,6 +134,11 @@ impl World for JobWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if let Some(bytes) = self.files.get(&id) {
             return Ok(bytes.clone());
+        }
+        if let Some((batch, paths)) = &self.qr_codes
+            && let Some(code) = paths.get(&id).and_then(|&nr| batch.get(nr))
+        {
+            return code.map_err(|e| FileError::Other(Some(e.into())));
         }
         match self.lookup(id) {
             Some(source) => Ok(Bytes::from_string(source.text().to_owned())),
