@@ -9,15 +9,19 @@
 //! made on other threads while Typst evaluates the letters), so no value is
 //! ever spliced into Typst source text.
 //!
-//! Speed (release build, 2 cores): one letter in 4-8 ms; 500 letters in
-//! one PDF in 0.7-1.3 s depending on the machine's load (`cargo xtask
-//! bench`). Typst's layout (page runs) and the PDF export use both cores.
-//! Where the time goes, for 500 letters: about two thirds typesetting
-//! (mostly paragraphs and text shaping; the templates avoid `grid` and
-//! markup lists in the parts every letter has, which cost a quarter more)
-//! and one third PDF export, of which compression is half and tagged-PDF
-//! structure about a third. Tagging stays on: letters must work with a
-//! screen reader.
+//! Speed (release build, 2 cores): one letter in 3-8 ms; 500 letters in
+//! one PDF in 0.6-1.2 s depending on the machine's load (`cargo xtask
+//! bench`). Where the time goes, for 500 letters on a quiet machine: Typst
+//! evaluates the templates on one thread (a tenth; the QR codes are made on
+//! the other core meanwhile), lays out the letters' pages on both cores
+//! (half: mostly paragraphs and text shaping; the templates avoid `grid` and
+//! markup lists in the parts every letter has, which cost a quarter more),
+//! and exports the PDF (a third: one thread converts the pages while the
+//! others compress them; tagged-PDF structure is about a third of it).
+//! Every paragraph, `place` and `strong` is located (tagged) per letter, so
+//! Typst's memoization cannot reuse the typesetting of one letter for the
+//! next even where the words are the same. Tagging stays on: letters must
+//! work with a screen reader.
 
 use std::collections::HashSet;
 use std::fmt;
