@@ -54,6 +54,11 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "fewer_trees",
         include_str!("../../../migrations/device/0008_fewer_trees.sql"),
     ),
+    (
+        9,
+        "search_doc_by_id",
+        include_str!("../../../migrations/device/0009_search_doc_by_id.sql"),
+    ),
 ];
 
 /// The schema version this build brings a vault to.
