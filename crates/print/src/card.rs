@@ -17,6 +17,29 @@ use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+/// Where the ten business cards sit on their A4 sheet: left, top, width,
+/// height in mm, row by row. `templates/kaartjes/visitekaartjes.typ` lays
+/// them out so; the tests read each card's QR code from its cell, as a
+/// phone sees one card.
+pub fn business_card_cells_mm() -> Vec<[f64; 4]> {
+    const LEFT: f64 = 20.0; // (210 - 2 x 85) / 2
+    const TOP: f64 = 11.0; // (297 - 5 x 55) / 2
+    const WIDTH: f64 = 85.0;
+    const HEIGHT: f64 = 55.0;
+    (0..5u32)
+        .flat_map(|row| {
+            (0..2u32).map(move |column| {
+                [
+                    LEFT + WIDTH * f64::from(column),
+                    TOP + HEIGHT * f64::from(row),
+                    WIDTH,
+                    HEIGHT,
+                ]
+            })
+        })
+        .collect()
+}
+
 use crate::letter::Consultant;
 use crate::link::Token;
 

@@ -10,7 +10,7 @@ use anyhow::{Result, ensure};
 use support::{BASE, PT_PER_MM, Pdf, find_phrase, printer, printer_with, squash};
 use veldwerk_print::{
     Addressee, Branding, LetterType, PrintError, Printer, PrivateTempDir, ResponseBase,
-    TemplateSet, Token, samples,
+    TemplateSet, Token, card, samples,
 };
 
 /// Sentences every sample letter of a type must contain (synthetic data from
@@ -355,25 +355,12 @@ fn every_business_card_on_a_sheet_decodes_to_its_own_url() -> Result<()> {
         printer()?.render_business_cards(&samples::coach(), 10, samples::sample_date())?;
     ensure!(rendered.pages == 1 && rendered.links.len() == 10);
     let pdf = Pdf::write(&rendered.pdf)?;
-    // Card by card: ten cards of 85 x 55 mm from 20 mm left and 11 mm down,
-    // as templates/kaartjes/visitekaartjes.typ lays them out.
+    // Card by card, as a phone sees one card.
     let mut decoded = HashSet::new();
-    for row in 0..5 {
-        for column in 0..2 {
-            let rect = [
-                20.0 + 85.0 * f64::from(column),
-                11.0 + 55.0 * f64::from(row),
-                85.0,
-                55.0,
-            ];
-            let codes = pdf.qr_codes_in_rect(1, rect)?;
-            ensure!(
-                codes.len() == 1,
-                "card {row},{column} has {} codes",
-                codes.len()
-            );
-            decoded.extend(codes);
-        }
+    for (nr, cell) in card::business_card_cells_mm().into_iter().enumerate() {
+        let codes = pdf.qr_codes_in_rect(1, cell)?;
+        ensure!(codes.len() == 1, "card {nr} has {} codes", codes.len());
+        decoded.extend(codes);
     }
     let recorded: HashSet<String> = rendered.links.iter().map(|l| l.url.clone()).collect();
     ensure!(recorded.len() == 10, "links are not distinct");

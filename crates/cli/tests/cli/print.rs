@@ -63,74 +63,69 @@ fn qr_codes_per_page(pdf: &Path) -> Result<Vec<Vec<String>>, Error> {
     pages.sort();
     let mut out = Vec::new();
     for page in pages {
-        let codes = tool(
-            "zbarimg",
-            &[
-                "--raw",
-                "-q",
-                "-Sdisable",
-                "-Sqrcode.enable",
-                &page.to_string_lossy(),
-            ],
-        )?;
-        let mut codes: Vec<String> = String::from_utf8(codes)?
-            .lines()
-            .map(str::to_owned)
-            .collect();
+        let mut codes = qr_codes_in_png(&page)?;
         codes.sort();
         out.push(codes);
     }
     Ok(out)
 }
 
-/// The QR codes of a sheet of business cards, read card by card (ten cards
-/// of 85 x 55 mm from 20 mm left and 11 mm down, as
-/// `templates/kaartjes/visitekaartjes.typ` lays them out), as one page of
-/// sorted codes. zbar now and then misses one of many codes in one image
-/// while the same code alone always decodes; a phone sees one card too.
+/// Every QR code zbarimg finds in a PNG, one string per code.
+fn qr_codes_in_png(png: &Path) -> Result<Vec<String>, Error> {
+    let found = tool(
+        "zbarimg",
+        &[
+            "--raw",
+            "-q",
+            "-Sdisable",
+            "-Sqrcode.enable",
+            &png.to_string_lossy(),
+        ],
+    )?;
+    Ok(String::from_utf8(found)?
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The QR codes of a sheet of business cards, read card by card (each
+/// cell of [`veldwerk_print::card::business_card_cells_mm`] rendered alone),
+/// as one page of sorted codes. zbar now and then misses one of many codes
+/// in one image while the same code alone always decodes; a phone sees one
+/// card too.
 fn qr_codes_card_by_card(pdf: &Path) -> Result<Vec<Vec<String>>, Error> {
     let dir = pdf.parent().ok_or("pdf folder")?;
-    let px = |mm: u32| (f64::from(mm) / 25.4 * 200.0).round().to_string();
+    let px = |mm: f64| (mm / 25.4 * 200.0).round().to_string();
     let mut codes = Vec::new();
-    for row in 0..5 {
-        for column in 0..2 {
-            let prefix = dir.join(format!("card-{row}-{column}"));
-            tool(
-                "pdftoppm",
-                &[
-                    "-r",
-                    "200",
-                    "-aa",
-                    "no",
-                    "-aaVector",
-                    "no",
-                    "-png",
-                    "-singlefile",
-                    "-x",
-                    &px(20 + 85 * column),
-                    "-y",
-                    &px(11 + 55 * row),
-                    "-W",
-                    &px(85),
-                    "-H",
-                    &px(55),
-                    &pdf.to_string_lossy(),
-                    &prefix.to_string_lossy(),
-                ],
-            )?;
-            let png = prefix.with_extension("png");
-            let found = tool(
-                "zbarimg",
-                &[
-                    "--raw",
-                    "-q",
-                    "-Sdisable",
-                    "-Sqrcode.enable",
-                    &png.to_string_lossy(),
-                ],
-            )?;
-            codes.extend(String::from_utf8(found)?.lines().map(str::to_owned));
-        }
+    for (nr, [x, y, width, height]) in veldwerk_print::card::business_card_cells_mm()
+        .into_iter()
+        .enumerate()
+    {
+        let prefix = dir.join(format!("card-{nr}"));
+        tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "200",
+                "-aa",
+                "no",
+                "-aaVector",
+                "no",
+                "-png",
+                "-singlefile",
+                "-x",
+                &px(x),
+                "-y",
+                &px(y),
+                "-W",
+                &px(width),
+                "-H",
+                &px(height),
+                &pdf.to_string_lossy(),
+                &prefix.to_string_lossy(),
+            ],
+        )?;
+        codes.extend(qr_codes_in_png(&prefix.with_extension("png"))?);
     }
     codes.sort();
     Ok(vec![codes])
