@@ -42,7 +42,12 @@
 //! writes, which the audited case detail pays too (one page since the
 //! audit log is a single B-tree, three before). So the encrypted figures
 //! follow the number of pages an action touches: fewer B-trees written and
-//! narrower indexes read are what bring them towards plain SQLite's.
+//! narrower indexes read are what bring them towards plain SQLite's. A home
+//! visit's commit wrote about 32 pages (counted from the WAL's frames), a
+//! third of them the full-text index of its note; with notes indexed in
+//! batches (`crate::search`), the outbox without a unique index on the
+//! clock stamp and the clock kept in the outbox rather than rewritten in
+//! `meta`, about 17.
 
 use std::path::Path;
 use std::time::{Duration, Instant};

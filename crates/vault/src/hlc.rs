@@ -2,12 +2,18 @@
 //! the device id, in the text form of [`veldwerk_protocol::Hlc`] that the
 //! server compares.
 //!
-//! The last stamp handed out is kept in `meta` and advanced in the same
-//! transaction as the change that uses it, so stamps stay strictly increasing
-//! across restarts and when the wall clock goes back: a stamp is never below
-//! the last one stored, whatever the time says.
+//! Stamps stay strictly increasing across restarts and when the wall clock
+//! goes back: a stamp is never below the latest one handed out, whatever
+//! the time says. The latest one is the later of two places:
+//! - the newest operation in the outbox: [`tick`] hands out a stamp for an
+//!   operation that its caller appends to the outbox in the same
+//!   transaction, so the stamp is stored with the change it belongs to, at
+//!   no extra page written (the clock used to be rewritten in `meta` by
+//!   every change: one more page for SQLCipher to encrypt per commit);
+//! - `meta`, written by [`persist`] before operations leave the outbox (so
+//!   the latest stamp never leaves with them) and by [`observe`].
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use veldwerk_protocol::Hlc;
 
 use crate::VaultError;
@@ -29,27 +35,56 @@ pub(crate) fn next(last: Option<&Hlc>, node: &str, now_millis: u64) -> Hlc {
     stamp
 }
 
-/// Hand out the next stamp and store it. Call inside the transaction of the
-/// change the stamp belongs to.
+fn parse(text: &str) -> Result<Hlc, VaultError> {
+    Hlc::parse(text).ok_or(VaultError::Corrupt)
+}
+
+/// The stamp kept in `meta`, if any.
+fn stored(conn: &Connection) -> Result<Option<Hlc>, VaultError> {
+    meta::get_raw(conn, meta::HLC_KEY)?
+        .as_deref()
+        .map(parse)
+        .transpose()
+}
+
+/// The latest stamp handed out: the later of `meta`'s and the newest
+/// outbox operation's (appended last, so the highest rowid).
+fn latest(conn: &Connection) -> Result<Option<Hlc>, VaultError> {
+    let newest = conn
+        .prepare_cached("SELECT hlc FROM outbox ORDER BY rowid DESC LIMIT 1")?
+        .query_row([], |r| r.get::<_, String>(0))
+        .optional()?
+        .as_deref()
+        .map(parse)
+        .transpose()?;
+    Ok(stored(conn)?.max(newest))
+}
+
+/// Hand out the next stamp. Call inside the transaction of the change the
+/// stamp belongs to, and append the operation carrying it to the outbox in
+/// that same transaction: that row is where the stamp is kept.
 pub(crate) fn tick(conn: &Connection, now_millis: u64) -> Result<Hlc, VaultError> {
     let node = meta::get(conn, MetaKey::DeviceId)?.ok_or(VaultError::Corrupt)?;
-    let last = match meta::get_raw(conn, meta::HLC_KEY)? {
-        Some(text) => Some(Hlc::parse(&text).ok_or(VaultError::Corrupt)?),
-        None => None,
-    };
-    let stamp = next(last.as_ref(), &node, now_millis);
-    meta::set_raw(conn, meta::HLC_KEY, &stamp.to_string())?;
-    Ok(stamp)
+    Ok(next(latest(conn)?.as_ref(), &node, now_millis))
+}
+
+/// Keep the latest stamp in `meta`. Call in the transaction that removes
+/// operations from the outbox, before removing them.
+pub(crate) fn persist(conn: &Connection) -> Result<(), VaultError> {
+    let stored = stored(conn)?;
+    match latest(conn)? {
+        Some(latest) if Some(&latest) != stored.as_ref() => {
+            meta::set_raw(conn, meta::HLC_KEY, &latest.to_string())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Move the clock past a stamp seen from elsewhere (a pulled change), so
 /// local stamps made afterwards sort after it.
 pub(crate) fn observe(conn: &Connection, remote: &Hlc, now_millis: u64) -> Result<(), VaultError> {
     let node = meta::get(conn, MetaKey::DeviceId)?.ok_or(VaultError::Corrupt)?;
-    let mut clock = match meta::get_raw(conn, meta::HLC_KEY)? {
-        Some(text) => Hlc::parse(&text).ok_or(VaultError::Corrupt)?,
-        None => Hlc::new(node.clone()),
-    };
+    let mut clock = latest(conn)?.unwrap_or_else(|| Hlc::new(node.clone()));
     clock.observe(remote, now_millis);
     clock.node = node;
     if clock.counter > MAX_COUNTER {
@@ -68,23 +103,32 @@ pub(crate) fn millis(now: chrono::DateTime<chrono::Utc>) -> u64 {
 mod tests {
     use super::*;
 
+    /// The two tables the clock reads, as the migrations make them (the
+    /// outbox with only the column the clock uses).
+    const TABLES: &str = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         INSERT INTO meta VALUES ('device_id', 'dev-a');
+         CREATE TABLE outbox (hlc TEXT NOT NULL);";
+
     fn conn() -> Connection {
         let conn = Connection::open_in_memory().expect("memory db");
-        conn.execute_batch(
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             INSERT INTO meta VALUES ('device_id', 'dev-a');",
-        )
-        .expect("meta");
+        conn.execute_batch(TABLES).expect("tables");
         conn
+    }
+
+    /// What the write path does: a stamp, kept with its operation.
+    fn stamp(conn: &Connection, now_millis: u64) -> Result<Hlc, VaultError> {
+        let stamp = tick(conn, now_millis)?;
+        conn.execute("INSERT INTO outbox (hlc) VALUES (?1)", [stamp.to_string()])?;
+        Ok(stamp)
     }
 
     #[test]
     fn stamps_increase_even_when_the_wall_clock_goes_back() -> Result<(), VaultError> {
         let conn = conn();
-        let a = tick(&conn, 5_000)?;
-        let b = tick(&conn, 5_000)?;
-        let c = tick(&conn, 1_000)?;
-        let d = tick(&conn, 9_000)?;
+        let a = stamp(&conn, 5_000)?;
+        let b = stamp(&conn, 5_000)?;
+        let c = stamp(&conn, 1_000)?;
+        let d = stamp(&conn, 9_000)?;
         let texts = [a, b, c, d].map(|s| s.to_string());
         assert!(texts.windows(2).all(|w| w[0] < w[1]), "{texts:?}");
         assert!(texts.iter().all(|t| t.ends_with("-dev-a")));
@@ -100,16 +144,41 @@ mod tests {
         let path = dir.path().join("clock.db");
         let before = {
             let conn = Connection::open(&path)?;
-            conn.execute_batch(
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                 INSERT INTO meta VALUES ('device_id', 'dev-a');",
-            )?;
-            tick(&conn, 10_000)?
+            conn.execute_batch(TABLES)?;
+            stamp(&conn, 10_000)?
         };
         let conn = Connection::open(&path)?;
         // After the restart the wall clock reads earlier than before.
-        let after = tick(&conn, 2_000)?;
+        let after = stamp(&conn, 2_000)?;
         assert!(after.to_string() > before.to_string());
+        Ok(())
+    }
+
+    #[test]
+    fn the_clock_stays_ahead_when_the_outbox_empties() -> Result<(), VaultError> {
+        let conn = conn();
+        stamp(&conn, 8_000)?;
+        let last = stamp(&conn, 8_000)?;
+        // Pushed: the operations leave the outbox, the clock is kept first.
+        persist(&conn)?;
+        conn.execute("DELETE FROM outbox", [])?;
+        let after = stamp(&conn, 1_000)?;
+        assert!(after.to_string() > last.to_string(), "{after} after {last}");
+        assert_eq!(
+            (after.millis, after.counter),
+            (last.millis, last.counter + 1)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn handing_out_a_stamp_writes_nothing_but_the_operation() -> Result<(), VaultError> {
+        let conn = conn();
+        let before = conn.total_changes();
+        stamp(&conn, 4_000)?;
+        stamp(&conn, 4_000)?;
+        assert_eq!(conn.total_changes() - before, 2, "only the two outbox rows");
+        assert_eq!(stored(&conn)?, None);
         Ok(())
     }
 
@@ -129,23 +198,23 @@ mod tests {
     #[test]
     fn observing_a_remote_stamp_puts_later_local_stamps_after_it() -> Result<(), VaultError> {
         let conn = conn();
-        tick(&conn, 1_000)?;
+        stamp(&conn, 1_000)?;
         let remote = Hlc {
             millis: 50_000,
             counter: 4,
             node: "dev-b".into(),
         };
         observe(&conn, &remote, 1_000)?;
-        assert!(tick(&conn, 1_000)?.to_string() > remote.to_string());
+        assert!(stamp(&conn, 1_000)?.to_string() > remote.to_string());
         Ok(())
     }
 
     #[test]
     fn a_new_device_id_keeps_the_clock_running() -> Result<(), VaultError> {
         let conn = conn();
-        let a = tick(&conn, 3_000)?;
+        let a = stamp(&conn, 3_000)?;
         meta::set(&conn, MetaKey::DeviceId, "dev-z")?;
-        let b = tick(&conn, 3_000)?;
+        let b = stamp(&conn, 3_000)?;
         assert_eq!((b.millis, b.counter), (a.millis, a.counter + 1));
         assert_eq!(b.node, "dev-z");
         Ok(())

@@ -59,6 +59,21 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "search_doc_by_id",
         include_str!("../../../migrations/device/0009_search_doc_by_id.sql"),
     ),
+    (
+        10,
+        "outbox_in_order",
+        include_str!("../../../migrations/device/0010_outbox_in_order.sql"),
+    ),
+    (
+        11,
+        "search_page_size",
+        include_str!("../../../migrations/device/0011_search_page_size.sql"),
+    ),
+    (
+        12,
+        "search_pending",
+        include_str!("../../../migrations/device/0012_search_pending.sql"),
+    ),
 ];
 
 /// The schema version this build brings a vault to.

@@ -374,7 +374,8 @@ fn apply_remote_with(
         if existed {
             search::reindex(conn, table, &id)?;
         } else {
-            search::index_new(conn, table, &id)?;
+            // Pulled pages are bulk writes: indexed directly, one segment.
+            search::index_new(conn, table, &id, write::Indexing::Now)?;
         }
     }
     crate::response::after_remote_write(conn, change, &id, now)?;
@@ -481,6 +482,9 @@ pub(crate) fn ack_pushed(
     now: DateTime<Utc>,
 ) -> Result<AckSummary, VaultError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Operations leave the outbox below; the clock's latest stamp may be
+    // among them.
+    hlc::persist(&tx)?;
     let mut digest = op_digest(&tx)?;
     let mut summary = AckSummary::default();
     for result in results {
@@ -543,7 +547,7 @@ pub(crate) fn outbox_counts(conn: &Connection) -> Result<OutboxCounts, VaultErro
 pub(crate) fn rejected_ops(conn: &Connection) -> Result<Vec<RejectedOp>, VaultError> {
     let mut stmt = conn.prepare_cached(
         "SELECT op_id, rejected_reason, rejected_at FROM outbox
-         WHERE rejected_reason IS NOT NULL ORDER BY hlc",
+         WHERE rejected_reason IS NOT NULL ORDER BY rowid",
     )?;
     let rows: Vec<(String, String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -561,6 +565,8 @@ pub(crate) fn rejected_ops(conn: &Connection) -> Result<Vec<RejectedOp>, VaultEr
 }
 
 pub(crate) fn dismiss_rejected(conn: &Connection, op_id: Uuid) -> Result<bool, VaultError> {
+    // Before the operation leaves the outbox (its stamp may be the latest).
+    hlc::persist(conn)?;
     Ok(conn
         .prepare_cached("DELETE FROM outbox WHERE op_id = ?1 AND rejected_reason IS NOT NULL")?
         .execute([op_id.hyphenated().to_string()])?

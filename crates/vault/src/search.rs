@@ -21,6 +21,19 @@
 //! every term has [`MIN_NOTE_TERM`] letters: one or two letters match a word
 //! in nearly every note, and ranking tens of thousands of them costs more
 //! than a keystroke may (the benchmark's "search as you type" figure).
+//!
+//! New records of the notes index are indexed in batches. Every commit to
+//! `search` wrote a new FTS5 segment with its bookkeeping and merge work
+//! (about ten pages per home visit, a third of all the pages such a commit
+//! has SQLCipher encrypt and write); [`index_new`] instead appends the
+//! record to `search_pending` (one row, no personal data) and
+//! [`FLUSH_AT`] of them go into `search` together, in the transaction of
+//! the change that fills the batch, or earlier when the vault locks
+//! ([`flush`]). Until then a connection keeps them in an in-memory FTS5
+//! table with the same tokenizer (`temp.search_fresh`, never on disk with
+//! `temp_store = MEMORY`), which search reads first, newest first as notes
+//! are: a note is found the moment it is saved, crash or not (the pending
+//! rows survive, and the next connection loads them again).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -29,7 +42,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use crate::VaultError;
-use crate::schema::{SearchColumn, Table};
+use crate::schema::{self, SearchColumn, Table};
+use crate::write::Indexing;
 
 /// bm25 weights of name, address, school in `search_name`.
 const WEIGHTS: (f64, f64, f64) = (10.0, 4.0, 2.0);
@@ -39,6 +53,10 @@ pub const MIN_NOTE_TERM: usize = 3;
 
 /// The most results a search returns, whatever the caller asks.
 pub const MAX_RESULTS: usize = 200;
+
+/// New records of the notes index wait in `search_pending` until there are
+/// this many, then go into `search` in one segment.
+pub const FLUSH_AT: i64 = 32;
 
 /// One search result.
 #[derive(Clone, PartialEq, Eq)]
@@ -196,6 +214,20 @@ pub(crate) fn search(
         .iter()
         .all(|t| t.chars().count() >= MIN_NOTE_TERM);
     if out.len() < limit && long_enough {
+        // Notes not yet in `search` are the newest: first.
+        if load_fresh_if_stale(conn)? > 0 {
+            let rest = i64::try_from(limit - out.len()).unwrap_or(0);
+            let mut stmt = conn.prepare_cached(
+                "SELECT d.entity, d.entity_id, d.title
+             FROM temp.search_fresh f JOIN temp.search_fresh_doc d ON d.rowid = f.rowid
+             WHERE search_fresh MATCH ?1
+             ORDER BY f.rowid DESC
+             LIMIT ?2",
+            )?;
+            hits(&mut stmt, params![query, rest], &mut out)?;
+        }
+    }
+    if out.len() < limit && long_enough {
         let rest = i64::try_from(limit - out.len()).unwrap_or(0);
         let mut stmt = conn.prepare_cached(
             "SELECT d.entity, d.entity_id, d.title
@@ -227,18 +259,60 @@ pub(crate) const NAME_COLUMNS: [SearchColumn; 3] = [
 
 /// (Re)index record `id` of `table` from what is stored now.
 pub(crate) fn reindex(conn: &Connection, table: &Table, id: &str) -> Result<(), VaultError> {
+    if deferred(table)
+        && let Some(rowid) = pending_rowid(conn, table.entity, id)?
+    {
+        // Not in `search` yet: only the in-memory entry changes.
+        fresh_remove(conn, rowid)?;
+        return fresh_add(conn, rowid, table, id);
+    }
     index(conn, table, id, false)
 }
 
 /// Index record `id` of `table`, which was not on the device before this
 /// transaction: it has no search entry yet, so there is no old one to
 /// delete from the full-text index. (A record's entry leaves together with
-/// the record, see [`unindex`].)
-pub(crate) fn index_new(conn: &Connection, table: &Table, id: &str) -> Result<(), VaultError> {
-    index(conn, table, id, true)
+/// the record, see [`unindex`].) Records of the notes index wait in
+/// `search_pending` for their batch (see the module docs), unless
+/// `indexing` says the caller writes in bulk.
+pub(crate) fn index_new(
+    conn: &Connection,
+    table: &Table,
+    id: &str,
+    indexing: Indexing,
+) -> Result<(), VaultError> {
+    if indexing == Indexing::Now || !deferred(table) {
+        return index(conn, table, id, true);
+    }
+    conn.prepare_cached("INSERT INTO search_pending (entity, entity_id) VALUES (?1, ?2)")?
+        .execute([table.entity, id])?;
+    fresh_add(conn, conn.last_insert_rowid(), table, id)?;
+    if waiting(conn)? >= FLUSH_AT {
+        flush(conn)?;
+    }
+    Ok(())
 }
 
-fn index(conn: &Connection, table: &Table, id: &str, new: bool) -> Result<(), VaultError> {
+/// How many records wait in `search_pending` for their batch.
+pub(crate) fn waiting(conn: &Connection) -> Result<i64, VaultError> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM search_pending")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Whether new records of `table` are indexed in batches: those of the
+/// notes index (the many), not people and schools.
+fn deferred(table: &Table) -> bool {
+    index_of(table).0 == "search"
+}
+
+/// What a record puts in the index: its title and the text of each of its
+/// index's columns. `None` when the record is not there.
+fn document(
+    conn: &Connection,
+    table: &Table,
+    id: &str,
+) -> Result<Option<(String, Vec<rusqlite::types::Value>)>, VaultError> {
     let mut sources: Vec<&str> = table.title.to_vec();
     for (_, cols) in table.search {
         sources.extend(cols.iter().copied());
@@ -250,16 +324,22 @@ fn index(conn: &Connection, table: &Table, id: &str, new: bool) -> Result<(), Va
         sources.join(", "),
         table.sql()
     );
-    let values: Vec<Option<String>> = conn.prepare_cached(&sql)?.query_row([id], |r| {
-        (0..sources.len())
-            .map(|i| {
-                Ok(match r.get::<_, rusqlite::types::Value>(i)? {
-                    rusqlite::types::Value::Text(s) => Some(s),
-                    _ => None,
+    let Some(values) = conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| {
+            (0..sources.len())
+                .map(|i| {
+                    Ok(match r.get::<_, rusqlite::types::Value>(i)? {
+                        rusqlite::types::Value::Text(s) => Some(s),
+                        _ => None,
+                    })
                 })
-            })
-            .collect()
-    })?;
+                .collect::<rusqlite::Result<Vec<Option<String>>>>()
+        })
+        .optional()?
+    else {
+        return Ok(None);
+    };
     let join = |cols: &[&str]| -> String {
         cols.iter()
             .filter_map(|c| sources.iter().position(|s| s == c))
@@ -277,6 +357,17 @@ fn index(conn: &Connection, table: &Table, id: &str, new: bool) -> Result<(), Va
             .flat_map(|(_, cols)| cols.iter().copied())
             .collect();
         fold(&join(&cols)).into_owned()
+    };
+    let (_, columns) = index_of(table);
+    Ok(Some((
+        title,
+        columns.iter().map(|c| text(*c).into()).collect(),
+    )))
+}
+
+fn index(conn: &Connection, table: &Table, id: &str, new: bool) -> Result<(), VaultError> {
+    let Some((title, texts)) = document(conn, table, id)? else {
+        return Err(rusqlite::Error::QueryReturnedNoRows.into());
     };
     // No upsert here: an `ON CONFLICT DO UPDATE` statement runs in a
     // statement savepoint, and FTS5 writes its pending (in-memory) index
@@ -307,10 +398,20 @@ fn index(conn: &Connection, table: &Table, id: &str, new: bool) -> Result<(), Va
             conn.last_insert_rowid()
         }
     };
+    insert_fts(conn, fts, columns, rowid, texts)
+}
+
+fn insert_fts(
+    conn: &Connection,
+    fts: &str,
+    columns: &[SearchColumn],
+    rowid: i64,
+    texts: Vec<rusqlite::types::Value>,
+) -> Result<(), VaultError> {
     let names: Vec<&str> = columns.iter().map(|c| column_name(*c)).collect();
     let placeholders: Vec<String> = (2..=columns.len() + 1).map(|i| format!("?{i}")).collect();
     let mut values: Vec<rusqlite::types::Value> = vec![rowid.into()];
-    values.extend(columns.iter().map(|c| text(*c).into()));
+    values.extend(texts);
     conn.prepare_cached(&format!(
         "INSERT INTO {fts} (rowid, {}) VALUES (?1, {})",
         names.join(", "),
@@ -320,8 +421,135 @@ fn index(conn: &Connection, table: &Table, id: &str, new: bool) -> Result<(), Va
     Ok(())
 }
 
+/// Put every record waiting in `search_pending` into `search`, in one
+/// segment, and empty the queue. Call inside a transaction. Returns how
+/// many were indexed (records removed meanwhile are skipped).
+pub(crate) fn flush(conn: &Connection) -> Result<usize, VaultError> {
+    let pending: Vec<(String, String)> = conn
+        .prepare_cached("SELECT entity, entity_id FROM search_pending ORDER BY rowid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut indexed = 0;
+    for (entity, id) in &pending {
+        let Some(table) = schema::table(entity) else {
+            continue;
+        };
+        let Some((title, texts)) = document(conn, table, id)? else {
+            continue;
+        };
+        conn.prepare_cached(
+            "INSERT INTO search_doc (entity, entity_id, title) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![table.entity, id, title])?;
+        let (fts, columns) = index_of(table);
+        insert_fts(conn, fts, columns, conn.last_insert_rowid(), texts)?;
+        indexed += 1;
+    }
+    conn.execute_batch(
+        "DELETE FROM search_pending;
+         DELETE FROM temp.search_fresh;
+         DELETE FROM temp.search_fresh_doc;",
+    )?;
+    Ok(indexed)
+}
+
+/// The queue position of a record waiting for its batch, if it is.
+fn pending_rowid(conn: &Connection, entity: &str, id: &str) -> Result<Option<i64>, VaultError> {
+    Ok(conn
+        .prepare_cached("SELECT rowid FROM search_pending WHERE entity_id = ?1 AND entity = ?2")?
+        .query_row([id, entity], |r| r.get(0))
+        .optional()?)
+}
+
+/// Create this connection's in-memory index of the records waiting in
+/// `search_pending`, and fill it. Call once per connection, after the
+/// migrations.
+pub(crate) fn open_fresh(conn: &Connection) -> Result<(), VaultError> {
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fresh USING fts5(
+             name, address, school, notes,
+             tokenize = 'unicode61 remove_diacritics 2',
+             prefix = '2 3'
+         );
+         CREATE TABLE IF NOT EXISTS temp.search_fresh_doc (
+             rowid     INTEGER PRIMARY KEY,
+             entity    TEXT NOT NULL,
+             entity_id TEXT NOT NULL,
+             title     TEXT NOT NULL
+         );",
+    )?;
+    load_fresh(conn)
+}
+
+/// Fill the in-memory index from `search_pending` anew.
+fn load_fresh(conn: &Connection) -> Result<(), VaultError> {
+    conn.execute_batch("DELETE FROM temp.search_fresh; DELETE FROM temp.search_fresh_doc;")?;
+    let pending: Vec<(i64, String, String)> = conn
+        .prepare_cached("SELECT rowid, entity, entity_id FROM search_pending ORDER BY rowid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (rowid, entity, id) in pending {
+        if let Some(table) = schema::table(&entity) {
+            fresh_add(conn, rowid, table, &id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Load the in-memory index again when the queue on disk is not the one
+/// it holds (another connection to the vault added or flushed records).
+/// Returns how many records it holds.
+fn load_fresh_if_stale(conn: &Connection) -> Result<i64, VaultError> {
+    let (waiting, stale): (i64, bool) = conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM search_pending),
+                    (SELECT count(*) FROM search_pending)
+                        != (SELECT count(*) FROM temp.search_fresh_doc)
+                    OR (SELECT max(rowid) FROM search_pending)
+                        IS NOT (SELECT max(rowid) FROM temp.search_fresh_doc)",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if stale {
+        load_fresh(conn)?;
+    }
+    Ok(waiting)
+}
+
+fn fresh_add(conn: &Connection, rowid: i64, table: &Table, id: &str) -> Result<(), VaultError> {
+    let Some((title, texts)) = document(conn, table, id)? else {
+        return Ok(());
+    };
+    conn.prepare_cached(
+        "INSERT INTO temp.search_fresh_doc (rowid, entity, entity_id, title)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![rowid, table.entity, id, title])?;
+    insert_fts(conn, "temp.search_fresh", &SearchColumn::ALL, rowid, texts)
+}
+
+fn fresh_remove(conn: &Connection, rowid: i64) -> Result<(), VaultError> {
+    conn.prepare_cached("DELETE FROM temp.search_fresh WHERE rowid = ?1")?
+        .execute([rowid])?;
+    conn.prepare_cached("DELETE FROM temp.search_fresh_doc WHERE rowid = ?1")?
+        .execute([rowid])?;
+    Ok(())
+}
+
 /// Remove record `id` of `entity` from the index.
 pub(crate) fn unindex(conn: &Connection, entity: &str, id: &str) -> Result<(), VaultError> {
+    let waiting: Option<i64> = conn
+        .prepare_cached(
+            "DELETE FROM search_pending WHERE entity_id = ?1 AND entity = ?2 RETURNING rowid",
+        )?
+        .query_row([id, entity], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = waiting {
+        fresh_remove(conn, rowid)?;
+        return Ok(());
+    }
     let rowid: Option<i64> = conn
         .prepare_cached(
             "DELETE FROM search_doc WHERE entity = ?1 AND entity_id = ?2 RETURNING rowid",
@@ -365,5 +593,95 @@ mod tests {
             "Yildiz lukasz Soren Strasse"
         );
         assert!(matches!(fold("Doğan"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_full_batch_goes_into_the_index_in_the_change_that_fills_it() -> Result<(), VaultError> {
+        let mut conn = Connection::open_in_memory()?;
+        crate::migrations::apply(&mut conn)?;
+        open_fresh(&conn)?;
+        crate::meta::set(&conn, crate::MetaKey::DeviceId, "dev-a")?;
+        fn count(conn: &Connection, sql: &str) -> Result<i64, VaultError> {
+            Ok(conn.query_row(sql, [], |r| r.get(0))?)
+        }
+        let (youth, case) = (Uuid::now_v7(), Uuid::now_v7());
+        let now = chrono::Utc::now();
+        crate::write::apply(
+            &mut conn,
+            Uuid::nil(),
+            crate::Mutation::insert("youth", youth)
+                .set("voornaam", "Sam")
+                .set("achternaam", "Jansen")
+                .set("geboortedatum", "2012-03-14"),
+            now,
+        )?;
+        crate::write::apply(
+            &mut conn,
+            Uuid::nil(),
+            crate::Mutation::insert("case", case)
+                .set("youth_id", youth.to_string())
+                .set("werkproces", "verzuim")
+                .set("status", "open")
+                .set("opened_on", "2026-03-02")
+                .set("care_concern", false),
+            now,
+        )?;
+        let task = |i: i64| {
+            crate::Mutation::insert("task", Uuid::now_v7())
+                .set("case_id", case.to_string())
+                .set("title", format!("Bel {i}"))
+                .set("due_date", "2026-03-05")
+                .set("done", false)
+        };
+        for i in 1..FLUSH_AT {
+            crate::write::apply(&mut conn, Uuid::nil(), task(i), now)?;
+        }
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM search_pending")?,
+            FLUSH_AT - 1
+        );
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM temp.search_fresh_doc")?,
+            FLUSH_AT - 1
+        );
+        assert_eq!(
+            count(
+                &conn,
+                "SELECT count(*) FROM search_doc WHERE entity = 'task'"
+            )?,
+            0
+        );
+        crate::write::apply(&mut conn, Uuid::nil(), task(FLUSH_AT), chrono::Utc::now())?;
+        assert_eq!(count(&conn, "SELECT count(*) FROM search_pending")?, 0);
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM temp.search_fresh_doc")?,
+            0
+        );
+        assert_eq!(
+            count(
+                &conn,
+                "SELECT count(*) FROM search_doc WHERE entity = 'task'"
+            )?,
+            FLUSH_AT
+        );
+        assert_eq!(
+            count(
+                &conn,
+                "SELECT count(*) FROM search WHERE search MATCH '\"bel\"*'"
+            )?,
+            FLUSH_AT
+        );
+        // A bulk write indexes at once.
+        let batch: Vec<_> = (0..FLUSH_AT).map(task).collect();
+        crate::write::apply_batch(&mut conn, Uuid::nil(), batch, chrono::Utc::now())?;
+        assert_eq!(count(&conn, "SELECT count(*) FROM search_pending")?, 0);
+        assert_eq!(
+            count(
+                &conn,
+                "SELECT count(*) FROM search_doc WHERE entity = 'task'"
+            )?,
+            2 * FLUSH_AT
+        );
+        Ok(())
     }
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 use veldwerk_protocol::{Hlc, Operation};
 
@@ -239,6 +239,7 @@ impl Vault {
     ) -> Result<Vault, VaultError> {
         let mut conn = db::open(&dir.join(DATABASE_FILE), &key, create)?;
         migrations::apply(&mut conn)?;
+        search::open_fresh(&conn)?;
         if meta::get(&conn, MetaKey::DeviceId)?.is_none() {
             meta::set(
                 &conn,
@@ -280,6 +281,7 @@ impl Vault {
         fs::create_dir_all(dir).map_err(io("vault folder"))?;
         let mut conn = db::open_plain_for_bench(&dir.join(DATABASE_FILE), create)?;
         migrations::apply(&mut conn)?;
+        search::open_fresh(&conn)?;
         if meta::get(&conn, MetaKey::DeviceId)?.is_none() {
             meta::set(
                 &conn,
@@ -298,12 +300,23 @@ impl Vault {
         })
     }
 
-    /// Close the database and wipe the key. The key is wiped even when
-    /// closing reports an error.
+    /// Index the notes waiting for their batch, close the database and
+    /// wipe the key. The key is wiped and the database closed even when
+    /// indexing or closing reports an error (the waiting notes then stay
+    /// waiting, on disk, for the next time the vault opens).
     pub fn lock(self) -> Result<(), VaultError> {
-        let Vault { conn, key, .. } = self;
+        let Vault { mut conn, key, .. } = self;
+        let flushed = search::waiting(&conn).and_then(|waiting| {
+            if waiting == 0 {
+                return Ok(());
+            }
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            search::flush(&tx)?;
+            Ok(tx.commit()?)
+        });
         drop(key);
-        conn.close().map_err(|(_, e)| VaultError::from(e))
+        conn.close().map_err(|(_, e)| VaultError::from(e))?;
+        flushed
     }
 
     /// Destroy this vault: close the database, wipe the key from memory and

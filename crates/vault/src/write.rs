@@ -295,9 +295,16 @@ pub(crate) fn apply_batch(
     now: DateTime<Utc>,
 ) -> Result<Vec<Applied>, VaultError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // A batch the size of a search batch or more is a search batch itself:
+    // its records go into the index directly, as one segment.
+    let indexing = if batch.len() >= usize::try_from(search::FLUSH_AT).unwrap_or(usize::MAX) {
+        Indexing::Now
+    } else {
+        Indexing::Batched
+    };
     let mut applied = Vec::with_capacity(batch.len());
     for m in batch {
-        applied.push(apply_in(&tx, user_id, m, now)?);
+        applied.push(apply_with(&tx, user_id, m, now, indexing)?);
     }
     tx.commit()?;
     Ok(applied)
@@ -379,6 +386,25 @@ pub(crate) fn apply_in(
     m: Mutation,
     now: DateTime<Utc>,
 ) -> Result<Applied, VaultError> {
+    apply_with(tx, user_id, m, now, Indexing::Batched)
+}
+
+/// How a new record of the notes index is indexed (see [`crate::search`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Indexing {
+    /// Waiting for its batch: the one record of an ordinary change.
+    Batched,
+    /// In this transaction: a bulk write.
+    Now,
+}
+
+fn apply_with(
+    tx: &Connection,
+    user_id: Uuid,
+    m: Mutation,
+    now: DateTime<Utc>,
+    indexing: Indexing,
+) -> Result<Applied, VaultError> {
     let (table, values) = validate(&m)?;
     let entity = || m.entity.to_owned();
     let id = m.entity_id.hyphenated().to_string();
@@ -434,7 +460,7 @@ pub(crate) fn apply_in(
         if m.kind == OpKind::Delete {
             search::unindex(tx, table.entity, &id)?;
         } else if new_record {
-            search::index_new(tx, table, &id)?;
+            search::index_new(tx, table, &id, indexing)?;
         } else {
             search::reindex(tx, table, &id)?;
         }
@@ -689,13 +715,14 @@ fn parse_op(
     })
 }
 
-/// The oldest `limit` operations to push, in push order (by clock stamp):
+/// The oldest `limit` operations to push, in push order (the order they
+/// were appended in, which is their clock stamps' order):
 /// not those the server rejected, nor those of entities the protocol does
 /// not know yet.
 pub(crate) fn outbox(conn: &Connection, limit: usize) -> Result<Vec<Operation>, VaultError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT op_id, hlc, entity, entity_id, op, changes FROM outbox
-         WHERE {} ORDER BY hlc LIMIT ?1",
+         WHERE {} ORDER BY rowid LIMIT ?1",
         crate::remote::pushable_filter()
     ))?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -823,6 +850,7 @@ mod tests {
     fn outbox_changes_carry_the_field_versions_last_pulled() -> Result<(), VaultError> {
         let mut conn = Connection::open_in_memory()?;
         crate::migrations::apply(&mut conn)?;
+        search::open_fresh(&conn)?;
         crate::meta::set(&conn, crate::MetaKey::DeviceId, "dev-a")?;
         let id = Uuid::now_v7();
         let user = Uuid::now_v7();

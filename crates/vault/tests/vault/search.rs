@@ -154,3 +154,104 @@ fn better_matches_come_first_and_the_limit_holds() -> TestResult {
     assert_eq!(vault.search("dogan", 5)?.len(), 5);
     Ok(())
 }
+
+/// Titles of the notes found for `query`, newest first.
+fn all_titles(vault: &Vault, query: &str) -> Result<Vec<String>, veldwerk_vault::VaultError> {
+    Ok(vault
+        .search(query, veldwerk_vault::search::MAX_RESULTS)?
+        .into_iter()
+        .map(|h| h.title)
+        .collect())
+}
+
+#[test]
+fn notes_are_found_the_moment_they_are_saved_and_after_a_crash_before_their_batch() -> TestResult {
+    let f = Fixture::new()?;
+    let mut vault = f.create()?;
+    let (kept, edited, deleted) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    vault.apply(user(), new_task(kept, "Bel Janssen over verzuim"))?;
+    vault.apply(user(), new_task(edited, "Bel Jansma"))?;
+    vault.apply(user(), new_task(deleted, "Bel Janse"))?;
+    assert_eq!(
+        all_titles(&vault, "jans")?,
+        ["Bel Janse", "Bel Jansma", "Bel Janssen over verzuim"]
+    );
+    // The app dies before the batch is full: no lock, nothing flushed.
+    drop(vault);
+    let mut vault = f.unlock()?;
+    assert_eq!(
+        all_titles(&vault, "jans")?,
+        ["Bel Janse", "Bel Jansma", "Bel Janssen over verzuim"],
+        "the waiting notes are there again after the crash"
+    );
+    vault.apply(
+        user(),
+        Mutation::update("task", edited).set("title", "Bel Pietersen"),
+    )?;
+    vault.apply(user(), Mutation::delete("task", deleted))?;
+    assert_eq!(all_titles(&vault, "jans")?, ["Bel Janssen over verzuim"]);
+    assert_eq!(all_titles(&vault, "pieters")?, ["Bel Pietersen"]);
+    // Locking puts them in the index; they are found the same way after.
+    vault.lock()?;
+    let vault = f.unlock()?;
+    assert_eq!(all_titles(&vault, "jans")?, ["Bel Janssen over verzuim"]);
+    assert_eq!(all_titles(&vault, "pieters")?, ["Bel Pietersen"]);
+    assert_eq!(
+        all_titles(&vault, "verzuim janss")?,
+        ["Bel Janssen over verzuim"]
+    );
+    Ok(())
+}
+
+#[test]
+fn notes_stay_found_newest_first_across_their_batches() -> TestResult {
+    let f = Fixture::new()?;
+    let mut vault = f.create()?;
+    let count = usize::try_from(veldwerk_vault::search::FLUSH_AT)? * 2 + 5;
+    let mut ids = Vec::new();
+    for i in 0..count {
+        let id = Uuid::now_v7();
+        vault.apply(user(), new_task(id, &format!("Taak {i} Doğan")))?;
+        ids.push(id);
+    }
+    let expected: Vec<String> = (0..count)
+        .rev()
+        .map(|i| format!("Taak {i} Doğan"))
+        .collect();
+    assert_eq!(
+        all_titles(&vault, "dogan")?,
+        expected,
+        "two batches and the rest"
+    );
+    // One note from a batch already indexed and one still waiting change,
+    // two others go.
+    vault.apply(
+        user(),
+        Mutation::update("task", ids[3]).set("title", "Taak drie Kaya"),
+    )?;
+    vault.apply(
+        user(),
+        Mutation::update("task", ids[count - 2]).set("title", "Taak voorlaatst Kaya"),
+    )?;
+    vault.apply(user(), Mutation::delete("task", ids[4]))?;
+    vault.apply(user(), Mutation::delete("task", ids[count - 1]))?;
+    assert_eq!(
+        all_titles(&vault, "kaya")?,
+        ["Taak voorlaatst Kaya", "Taak drie Kaya"]
+    );
+    assert_eq!(all_titles(&vault, "dogan")?.len(), count - 4);
+    assert!(!all_titles(&vault, "dogan")?.contains(&"Taak 4 Doğan".to_owned()));
+    Ok(())
+}
+
+#[test]
+fn a_second_connection_finds_notes_the_first_saved_and_indexed() -> TestResult {
+    let f = Fixture::new()?;
+    let mut writer = f.create()?;
+    let reader = f.unlock()?;
+    writer.apply(user(), new_task(Uuid::now_v7(), "Bel Verbeek"))?;
+    assert_eq!(all_titles(&reader, "verbe")?, ["Bel Verbeek"], "waiting");
+    writer.lock()?;
+    assert_eq!(all_titles(&reader, "verbe")?, ["Bel Verbeek"], "indexed");
+    Ok(())
+}
