@@ -301,12 +301,14 @@ impl Vault {
     }
 
     /// Index the notes waiting for their batch, close the database and
-    /// wipe the key. The key is wiped and the database closed even when
-    /// indexing or closing reports an error (the waiting notes then stay
-    /// waiting, on disk, for the next time the vault opens).
+    /// wipe the key. The key is wiped and the database closed whatever
+    /// happens. Indexing that fails (another process holding the write
+    /// lock, a full disk) loses nothing and is not an error of locking: the
+    /// notes stay waiting on disk, the next connection finds them there and
+    /// a later batch indexes them.
     pub fn lock(self) -> Result<(), VaultError> {
         let Vault { mut conn, key, .. } = self;
-        let flushed = search::waiting(&conn).and_then(|waiting| {
+        let _indexed = search::waiting(&conn).and_then(|waiting| {
             if waiting == 0 {
                 return Ok(());
             }
@@ -315,8 +317,7 @@ impl Vault {
             Ok(tx.commit()?)
         });
         drop(key);
-        conn.close().map_err(|(_, e)| VaultError::from(e))?;
-        flushed
+        conn.close().map_err(|(_, e)| VaultError::from(e))
     }
 
     /// Destroy this vault: close the database, wipe the key from memory and
