@@ -23,8 +23,10 @@
 //! - [`vault`]: create, unlock, recover, lock, change passphrase; idle policy.
 //! - [`write`](mod@write): the one write path ([`Mutation`]) and the audit log.
 //! - `schema` (internal): the allow-list of entity tables and columns.
-//! - [`search`]: full-text search (FTS5).
-//! - `hlc` (internal): the device's hybrid logical clock, persisted.
+//! - [`search`]: full-text search (FTS5); new notes indexed in batches of
+//!   [`search::FLUSH_AT`], found from the moment they are saved.
+//! - `hlc` (internal): the device's hybrid logical clock, kept with the
+//!   newest outbox operation (and in `meta` when operations leave).
 //! - [`model`]: the typed records the caseload API takes and returns.
 //! - `caseload` (internal): the typed API over the write path
 //!   ([`Vault::youth`], [`Vault::cases`], [`Vault::record_home_visit`], ...).
