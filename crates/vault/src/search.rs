@@ -25,11 +25,11 @@
 //! New records of the notes index are indexed in batches. Every commit to
 //! `search` wrote a new FTS5 segment with its bookkeeping and merge work
 //! (about ten pages per home visit, a third of all the pages such a commit
-//! has SQLCipher encrypt and write); [`index_new`] instead appends the
+//! has SQLCipher encrypt and write); `index_new` instead appends the
 //! record to `search_pending` (one row, no personal data) and
 //! [`FLUSH_AT`] of them go into `search` together, in the transaction of
 //! the change that fills the batch, or earlier when the vault locks
-//! ([`flush`]). Until then a connection keeps them in an in-memory FTS5
+//! (`flush`). Until then a connection keeps them in an in-memory FTS5
 //! table with the same tokenizer (`temp.search_fresh`, never on disk with
 //! `temp_store = MEMORY`), which search reads first, newest first as notes
 //! are: a note is found the moment it is saved, crash or not (the pending
