@@ -390,15 +390,17 @@ fn index(conn: &Connection, table: &Table, id: &str, new: bool) -> Result<(), Va
                 .execute([rowid])?;
             rowid
         }
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO search_doc (entity, entity_id, title) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![table.entity, id, title])?;
-            conn.last_insert_rowid()
-        }
+        None => new_doc(conn, table, id, &title)?,
     };
     insert_fts(conn, fts, columns, rowid, texts)
+}
+
+/// A new row of `search_doc` for record `id`; its rowid is the record's
+/// document id in the full-text index.
+fn new_doc(conn: &Connection, table: &Table, id: &str, title: &str) -> Result<i64, VaultError> {
+    conn.prepare_cached("INSERT INTO search_doc (entity, entity_id, title) VALUES (?1, ?2, ?3)")?
+        .execute(params![table.entity, id, title])?;
+    Ok(conn.last_insert_rowid())
 }
 
 fn insert_fts(
@@ -440,12 +442,9 @@ pub(crate) fn flush(conn: &Connection) -> Result<usize, VaultError> {
         let Some((title, texts)) = document(conn, table, id)? else {
             continue;
         };
-        conn.prepare_cached(
-            "INSERT INTO search_doc (entity, entity_id, title) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![table.entity, id, title])?;
         let (fts, columns) = index_of(table);
-        insert_fts(conn, fts, columns, conn.last_insert_rowid(), texts)?;
+        let rowid = new_doc(conn, table, id, &title)?;
+        insert_fts(conn, fts, columns, rowid, texts)?;
         indexed += 1;
     }
     conn.execute_batch(
