@@ -148,6 +148,16 @@ impl AppState {
         self.vault.with(f).map_err(|_| CommandError::locked())?
     }
 
+    /// Like [`AppState::with_vault`] for what the app reads on its own (a
+    /// timer's refresh), which is not the user's activity: it must not keep
+    /// the vault from locking when the user is away.
+    pub fn peek_vault<R>(
+        &self,
+        f: impl FnOnce(&mut Vault) -> Result<R, CommandError>,
+    ) -> Result<R, CommandError> {
+        self.vault.with(f).map_err(|_| CommandError::locked())?
+    }
+
     /// Like [`AppState::with_vault`] for a change: the runner syncs it soon.
     pub fn change_vault<R>(
         &self,

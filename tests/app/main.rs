@@ -617,5 +617,45 @@ fn a_vault_with_the_demo_caseload_unlocks_and_works_at_1280_by_720() -> Result<(
     // Not enrolled: closing a case says why it cannot.
     s.click_button("Zaak afsluiten…")?;
     s.wait_for_text("section[aria-labelledby='close-heading']", "niet aangemeld")?;
+
+    // Idle lock: the shortest time in the settings, then a home visit half
+    // typed and left alone. The app locks itself, says why, and after
+    // unlocking the form is as it was left; saving it then works.
+    let case_name = s.text_of("#content h1")?;
+    s.click_button("Instellingen")?;
+    s.wait_for_text("#content", "Automatisch vergrendelen")?;
+    s.click_element(&s.find("#lock-timeout option[value='2']")?)?;
+    s.wait_for_text("#content", "Opgeslagen.")?;
+    s.click_button("Caseload")?;
+    s.wait_for_text("#content .count", "zaken")?;
+    s.click_element(&s.find("#content table tbody button")?)?;
+    s.wait_for_text("#content h1", &case_name)?;
+    s.click_button("Huisbezoek vastleggen")?;
+    s.wait_for_text("#content h1", "Huisbezoek vastleggen")?;
+    s.click_element(&s.find("#outcome-niet_thuis")?)?;
+    let note = "Buurvrouw zegt dat de familie op vakantie is";
+    s.type_into("#visit-note", note)?;
+    // Two minutes without input, checked every five seconds; the app only
+    // reports input every twenty seconds, so it may lock a little sooner.
+    s.wait_for_text_within(
+        "main",
+        "vergrendeld omdat u een tijd niets deed",
+        Duration::from_secs(180),
+    )?;
+    s.wait_for_text("main h2", "Ontgrendelen")?;
+    shot(&s, "23-demo-vergrendeld-na-niets-doen.png")?;
+    s.type_into("#passphrase", PASSPHRASE)?;
+    s.click_button("Ontgrendelen")?;
+    s.wait_for_text("#content h1", "Huisbezoek vastleggen")?;
+    let kept = s.execute("return document.querySelector('#visit-note').value", &[])?;
+    ensure!(
+        kept.as_str() == Some(note),
+        "the note typed before the lock is gone: {kept:?}"
+    );
+    shot(&s, "24-demo-huisbezoek-na-ontgrendelen.png")?;
+    s.click_button("Opslaan")?;
+    s.wait_for_text("#content", "Huisbezoek opgeslagen")?;
+    s.click_button("Naar de zaak")?;
+    s.wait_for_text("#content", note)?;
     Ok(())
 }

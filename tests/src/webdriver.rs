@@ -298,7 +298,18 @@ impl Session {
     /// Waits until the text of the element matching `css` contains `needle`,
     /// and returns that text.
     pub fn wait_for_text(&self, css: &str, needle: &str) -> Result<String> {
-        let deadline = Instant::now() + UI_TIMEOUT;
+        self.wait_for_text_within(css, needle, UI_TIMEOUT)
+    }
+
+    /// [`Session::wait_for_text`] for what takes longer than a screen does
+    /// (the idle lock).
+    pub fn wait_for_text_within(
+        &self,
+        css: &str,
+        needle: &str,
+        timeout: Duration,
+    ) -> Result<String> {
+        let deadline = Instant::now() + timeout;
         loop {
             let text = match self.find(css) {
                 Ok(element) => self

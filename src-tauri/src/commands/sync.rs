@@ -18,9 +18,10 @@ fn overview(state: &AppState) -> Result<SyncOverview, CommandError> {
             status: runner.status(),
         });
     }
-    // Not enrolled (or locked): the counts straight from the vault.
+    // Not enrolled (or locked): the counts straight from the vault. The
+    // sync corner asks every 15 seconds by itself: not the user's activity.
     let (counts, conflicts) =
-        state.with_vault(|v| Ok((v.outbox_counts()?, v.open_conflicts()?.len())))?;
+        state.peek_vault(|v| Ok((v.outbox_counts()?, v.open_conflicts()?.len())))?;
     Ok(SyncOverview {
         enrolled: false,
         status: SyncStatus {
