@@ -219,10 +219,10 @@ pub(crate) fn search(
             let rest = i64::try_from(limit - out.len()).unwrap_or(0);
             let mut stmt = conn.prepare_cached(
                 "SELECT d.entity, d.entity_id, d.title
-             FROM temp.search_fresh f JOIN temp.search_fresh_doc d ON d.rowid = f.rowid
-             WHERE search_fresh MATCH ?1
-             ORDER BY f.rowid DESC
-             LIMIT ?2",
+                 FROM temp.search_fresh f JOIN temp.search_fresh_doc d ON d.rowid = f.rowid
+                 WHERE search_fresh MATCH ?1
+                 ORDER BY f.rowid DESC
+                 LIMIT ?2",
             )?;
             hits(&mut stmt, params![query, rest], &mut out)?;
         }
