@@ -47,17 +47,21 @@ fn stored(conn: &Connection) -> Result<Option<Hlc>, VaultError> {
         .transpose()
 }
 
-/// The latest stamp handed out: the later of `meta`'s and the newest
-/// outbox operation's (appended last, so the highest rowid).
-fn latest(conn: &Connection) -> Result<Option<Hlc>, VaultError> {
-    let newest = conn
-        .prepare_cached("SELECT hlc FROM outbox ORDER BY rowid DESC LIMIT 1")?
+/// The stamp of the newest outbox operation (appended last, so the highest
+/// rowid), if any.
+fn newest_in_outbox(conn: &Connection) -> Result<Option<Hlc>, VaultError> {
+    conn.prepare_cached("SELECT hlc FROM outbox ORDER BY rowid DESC LIMIT 1")?
         .query_row([], |r| r.get::<_, String>(0))
         .optional()?
         .as_deref()
         .map(parse)
-        .transpose()?;
-    Ok(stored(conn)?.max(newest))
+        .transpose()
+}
+
+/// The latest stamp handed out: the later of `meta`'s and the newest
+/// outbox operation's.
+fn latest(conn: &Connection) -> Result<Option<Hlc>, VaultError> {
+    Ok(stored(conn)?.max(newest_in_outbox(conn)?))
 }
 
 /// Hand out the next stamp. Call inside the transaction of the change the
@@ -71,10 +75,9 @@ pub(crate) fn tick(conn: &Connection, now_millis: u64) -> Result<Hlc, VaultError
 /// Keep the latest stamp in `meta`. Call in the transaction that removes
 /// operations from the outbox, before removing them.
 pub(crate) fn persist(conn: &Connection) -> Result<(), VaultError> {
-    let stored = stored(conn)?;
-    match latest(conn)? {
-        Some(latest) if Some(&latest) != stored.as_ref() => {
-            meta::set_raw(conn, meta::HLC_KEY, &latest.to_string())
+    match newest_in_outbox(conn)? {
+        Some(newest) if Some(&newest) > stored(conn)?.as_ref() => {
+            meta::set_raw(conn, meta::HLC_KEY, &newest.to_string())
         }
         _ => Ok(()),
     }

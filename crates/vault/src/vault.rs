@@ -81,6 +81,22 @@ fn io(file: &'static str) -> impl FnOnce(std::io::Error) -> VaultError {
     move |source| VaultError::Io { file, source }
 }
 
+/// What every connection to a vault needs before use: the schema brought
+/// up to date, the connection's in-memory index of notes waiting for their
+/// search batch, and the device's id (made once, on the first open).
+fn prepare(conn: &mut Connection) -> Result<(), VaultError> {
+    migrations::apply(conn)?;
+    search::open_fresh(conn)?;
+    if meta::get(conn, MetaKey::DeviceId)?.is_none() {
+        meta::set(
+            conn,
+            MetaKey::DeviceId,
+            &Uuid::now_v7().hyphenated().to_string(),
+        )?;
+    }
+    Ok(())
+}
+
 impl Vault {
     /// Create a new vault in `dir` (made if missing), its key wrapped for
     /// `passphrase` and for the bureau's `recovery_recipient` (`age1...`).
@@ -238,15 +254,7 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> Result<Vault, VaultError> {
         let mut conn = db::open(&dir.join(DATABASE_FILE), &key, create)?;
-        migrations::apply(&mut conn)?;
-        search::open_fresh(&conn)?;
-        if meta::get(&conn, MetaKey::DeviceId)?.is_none() {
-            meta::set(
-                &conn,
-                MetaKey::DeviceId,
-                &Uuid::now_v7().hyphenated().to_string(),
-            )?;
-        }
+        prepare(&mut conn)?;
         let user_id = meta::get(&conn, MetaKey::UserId)?
             .and_then(|u| Uuid::parse_str(&u).ok())
             .unwrap_or_else(Uuid::nil);
@@ -280,15 +288,7 @@ impl Vault {
     pub(crate) fn open_plain_for_bench(dir: &Path, create: bool) -> Result<Vault, VaultError> {
         fs::create_dir_all(dir).map_err(io("vault folder"))?;
         let mut conn = db::open_plain_for_bench(&dir.join(DATABASE_FILE), create)?;
-        migrations::apply(&mut conn)?;
-        search::open_fresh(&conn)?;
-        if meta::get(&conn, MetaKey::DeviceId)?.is_none() {
-            meta::set(
-                &conn,
-                MetaKey::DeviceId,
-                &Uuid::now_v7().hyphenated().to_string(),
-            )?;
-        }
+        prepare(&mut conn)?;
         Ok(Vault {
             dir: dir.to_owned(),
             conn,

@@ -30,6 +30,17 @@ fn pdf_text(pdf: &Path) -> Result<String, Error> {
     Ok(String::from_utf8(text)?)
 }
 
+/// Render `pdf` to PNG files at `prefix` with pdftoppm at 200 dpi without
+/// anti-aliasing (see [`qr_codes_per_page`]), with `extra` options.
+fn render_png(pdf: &Path, prefix: &Path, extra: &[&str]) -> Result<(), Error> {
+    let (pdf, prefix) = (pdf.to_string_lossy(), prefix.to_string_lossy());
+    let mut args = vec!["-r", "200", "-aa", "no", "-aaVector", "no", "-png"];
+    args.extend_from_slice(extra);
+    args.extend([pdf.as_ref(), prefix.as_ref()]);
+    tool("pdftoppm", &args)?;
+    Ok(())
+}
+
 /// The QR codes on each page, decoded from a 200 dpi image, page by page.
 ///
 /// Rendered without anti-aliasing, as the print crate's tests do: zbar now
@@ -39,20 +50,7 @@ fn pdf_text(pdf: &Path) -> Result<String, Error> {
 fn qr_codes_per_page(pdf: &Path) -> Result<Vec<Vec<String>>, Error> {
     let dir = pdf.parent().ok_or("pdf folder")?;
     let prefix = dir.join("page");
-    tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "200",
-            "-aa",
-            "no",
-            "-aaVector",
-            "no",
-            "-png",
-            &pdf.to_string_lossy(),
-            &prefix.to_string_lossy(),
-        ],
-    )?;
+    render_png(pdf, &prefix, &[])?;
     let mut pages: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -102,16 +100,10 @@ fn qr_codes_card_by_card(pdf: &Path) -> Result<Vec<Vec<String>>, Error> {
         .enumerate()
     {
         let prefix = dir.join(format!("card-{nr}"));
-        tool(
-            "pdftoppm",
+        render_png(
+            pdf,
+            &prefix,
             &[
-                "-r",
-                "200",
-                "-aa",
-                "no",
-                "-aaVector",
-                "no",
-                "-png",
                 "-singlefile",
                 "-x",
                 &px(x),
@@ -121,8 +113,6 @@ fn qr_codes_card_by_card(pdf: &Path) -> Result<Vec<Vec<String>>, Error> {
                 &px(width),
                 "-H",
                 &px(height),
-                &pdf.to_string_lossy(),
-                &prefix.to_string_lossy(),
             ],
         )?;
         codes.extend(qr_codes_in_png(&prefix.with_extension("png"))?);
