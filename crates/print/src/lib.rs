@@ -34,8 +34,8 @@
 //! - [`Branding`] and [`TemplateSet`]: the house style as settings, the words
 //!   as editable Typst templates.
 //! - [`PrivateTempDir`]: where PDFs may be written.
-//! - [`qr`]: the QR codes, as SVG for the templates and as PNG for other
-//!   programs (the LibreOffice baseline of the benchmark).
+//! - [`qr`]: the QR codes, as 1-bit PNG for the templates and for other
+//!   programs (the LibreOffice baseline of the benchmark), or as SVG.
 //!
 //! Fonts (Noto Sans, SIL Open Font License 1.1) are embedded; nothing is read
 //! from the system, so the output is the same on every machine.

@@ -5,23 +5,24 @@
 //! one Typst compilation, or two when a letter runs over one page (see
 //! [`Printer::render_letters`]). Each letter starts on a new page and counts
 //! its own pages. Facts reach the templates as JSON with Dutch keys
-//! (`/huisstijl.json`, `/data.json`) plus one SVG per QR code (`/qr/<n>.svg`,
+//! (`/huisstijl.json`, `/data.json`) plus one PNG per QR code (`/qr/<n>.png`,
 //! made on other threads while Typst evaluates the letters), so no value is
 //! ever spliced into Typst source text.
 //!
 //! Speed (release build, 2 cores): one letter in 3-8 ms; 500 letters in
-//! one PDF in 0.6-1.2 s depending on the machine's load (`cargo xtask
-//! bench`). Where the time goes, for 500 letters on a quiet machine: Typst
-//! evaluates the templates on one thread (a tenth; the QR codes are made on
-//! the other core meanwhile), lays out the letters' pages on both cores
-//! (half: mostly paragraphs and text shaping; the templates avoid `grid` and
-//! markup lists in the parts every letter has, which cost a quarter more),
-//! and exports the PDF (a third: one thread converts the pages while the
-//! others compress them; tagged-PDF structure is about a third of it).
+//! one PDF in 0.6-0.7 s on a quiet machine (`cargo xtask bench`). Where the
+//! time goes, for 500 letters: the compilation takes about 0.4 s (0.65 s of
+//! CPU: Typst evaluates the templates on one thread while the QR codes are
+//! made on another, then lays out the letters' pages on both cores, mostly
+//! paragraphs and text shaping; the templates avoid `grid`, `pad` and markup
+//! lists in the parts every letter has, which cost more) and the PDF export
+//! about 0.2 s (0.3 s of CPU: one thread converts the pages while the
+//! others compress them). Together about 1.6 of the 2 cores are busy.
 //! Every paragraph, `place` and `strong` is located (tagged) per letter, so
 //! Typst's memoization cannot reuse the typesetting of one letter for the
-//! next even where the words are the same. Tagging stays on: letters must
-//! work with a screen reader.
+//! next even where the words are the same. Tagged PDF stays on although it
+//! costs 40-50 ms of a 500-letter batch: letters must work with a screen
+//! reader.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -280,7 +281,7 @@ impl Printer {
     }
 
     /// The world of one job, with the data, the QR codes and the logo. The
-    /// QR codes are made while the job goes on (see [`qr::SvgBatch`]).
+    /// QR codes are made while the job goes on (see [`qr::Batch`]).
     fn job(
         &self,
         main: &str,
@@ -288,7 +289,7 @@ impl Printer {
         links: &[ResponseLink],
         date: NaiveDate,
     ) -> Result<Job<'_>, PrintError> {
-        let qr_codes = qr::SvgBatch::start(links.iter().map(|l| l.url.clone()).collect());
+        let qr_codes = qr::Batch::start(links.iter().map(|l| l.url.clone()).collect());
         let today = u8::try_from(date.month())
             .ok()
             .zip(u8::try_from(date.day()).ok())
@@ -312,7 +313,7 @@ impl Printer {
 /// One job's world and what it needs to report errors without personal data.
 struct Job<'a> {
     world: JobWorld<'a>,
-    qr_codes: Arc<qr::SvgBatch>,
+    qr_codes: Arc<qr::Batch>,
     /// The job's data, for the [`Redactor`] (made only when there is
     /// something to report).
     data: serde_json::Value,
@@ -358,7 +359,7 @@ impl Job<'_> {
         warnings: Vec<String>,
     ) -> Result<Rendered, PrintError> {
         // Tagged PDF (the default) stays on: letters must be readable with
-        // a screen reader. It costs about a third of the PDF export.
+        // a screen reader. It costs about a fifth of the PDF export.
         let options = typst_pdf::PdfOptions::default();
         let pdf = typst_pdf::pdf(document, &options).map_err(|errors| {
             PrintError::Pdf(
@@ -430,7 +431,7 @@ fn location(world: &JobWorld<'_>, diagnostic: &SourceDiagnostic) -> (String, usi
 }
 
 fn qr_path(nr: usize) -> String {
-    format!("/qr/{nr}.svg")
+    format!("/qr/{nr}.png")
 }
 
 // ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::qr::SvgBatch;
+use crate::qr::Batch;
 use crate::templates::TemplateSet;
 
 /// The fonts: Noto Sans (SIL Open Font License 1.1), from the `notosans` crate.
@@ -73,7 +73,7 @@ pub(crate) struct JobWorld<'a> {
     main: Source,
     files: HashMap<FileId, Bytes>,
     /// QR codes still being made: the file at a path is code `n` of the batch.
-    qr_codes: Option<(Arc<SvgBatch>, HashMap<FileId, usize>)>,
+    qr_codes: Option<(Arc<Batch>, HashMap<FileId, usize>)>,
     today: Option<Datetime>,
 }
 
@@ -96,7 +96,7 @@ impl<'a> JobWorld<'a> {
     /// until it is made.
     pub(crate) fn add_qr_codes(
         &mut self,
-        batch: Arc<SvgBatch>,
+        batch: Arc<Batch>,
         count: usize,
         path: impl Fn(usize) -> String,
     ) {
