@@ -295,13 +295,6 @@ fn author(vault: &Vault, branding: &Branding) -> Result<(Consultant, SignedBy)> 
     })
 }
 
-/// The kenmerk printed on a letter: the case id's random tail, so the
-/// office finds the case and the letter shows nothing personal.
-fn reference(case_id: Uuid) -> String {
-    let simple = case_id.simple().to_string().to_uppercase();
-    format!("VW-{}", &simple[simple.len() - 12..])
-}
-
 /// The youth's postal address, or why a letter cannot be sent there.
 pub(crate) fn postal_address(
     case_id: Uuid,
@@ -346,7 +339,7 @@ pub(crate) fn letter_for(
     let address = postal_address(case_id, &youth)?;
     Ok(Letter {
         kind: kind.clone(),
-        reference: reference(case_id),
+        reference: case.reference(),
         date: letter_date,
         young_person: YoungPerson {
             given_name: youth.name.first_name().to_owned(),
@@ -547,11 +540,5 @@ mod tests {
         );
         assert!(letter_type("brief").is_err());
         Ok(())
-    }
-
-    #[test]
-    fn the_reference_is_the_case_ids_random_tail() {
-        let id = Uuid::from_u128(0x0190_0000_0000_7000_8000_00ab_cdef_0123);
-        assert_eq!(reference(id), "VW-00ABCDEF0123");
     }
 }

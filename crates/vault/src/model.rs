@@ -397,6 +397,24 @@ impl CaseRecord {
     pub fn is_open(&self) -> bool {
         self.status == CaseStatus::Open && self.closed_on.is_none()
     }
+
+    /// The kenmerk (reference) printed on the case's letters, the same from
+    /// the app and from the office's CLI; see [`case_reference`].
+    pub fn reference(&self) -> String {
+        case_reference(self.id)
+    }
+}
+
+/// The kenmerk of a case: `VW-` and the last 12 hex digits of its id.
+///
+/// Case ids are UUIDv7: the first 12 digits are the creation time in
+/// milliseconds, so a kenmerk made from the front would be the same for
+/// every case opened in the same minute. The last 12 are random (48 bits),
+/// so the office finds the case by its kenmerk, and the letter shows nothing
+/// personal.
+pub fn case_reference(case_id: Uuid) -> String {
+    let simple = case_id.simple().to_string().to_uppercase();
+    format!("VW-{}", &simple[simple.len() - 12..])
 }
 
 /// A melding as stored.
@@ -661,5 +679,20 @@ impl fmt::Debug for AgendaTask {
             .field("id", &self.task.id)
             .field("overdue", &self.overdue)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kenmerk_is_the_case_ids_random_tail_not_its_time() {
+        let id = Uuid::from_u128(0x0190_0000_0000_7000_8000_00ab_cdef_0123);
+        assert_eq!(case_reference(id), "VW-00ABCDEF0123");
+        // Two ids of the same millisecond differ only in their random part.
+        let a = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001);
+        let b = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0002);
+        assert_ne!(case_reference(a), case_reference(b));
     }
 }

@@ -227,7 +227,7 @@ fn letter_for(
     };
     let letter = print::Letter {
         kind: letter_kind,
-        reference: case_id.simple().to_string()[..8].to_uppercase(),
+        reference: case.reference(),
         date: day,
         young_person: print::YoungPerson {
             given_name: youth.name.first_name().to_owned(),
@@ -534,6 +534,72 @@ mod tests {
         // the built-in style.
         v.set_meta(MetaKey::Branding, "{}")?;
         assert!(branding_of(&v).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn cases_opened_in_the_same_minute_get_their_own_kenmerk_the_same_as_from_the_cli() -> TestResult
+    {
+        use veldwerk_domain::{Address, CaseKind, PersonName};
+        use veldwerk_vault::model::{NewCase, NewYouth, case_reference};
+
+        let dir = tempfile::tempdir()?;
+        let mut v = enrolled(dir.path())?;
+        let user = enrolled_user(&v)?;
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("date")?;
+        let mut cases = Vec::new();
+        for family in ["Testpersoon", "Proefmens"] {
+            let mut youth = NewYouth::new(
+                PersonName::parse("Noor", None, None, family)?,
+                NaiveDate::from_ymd_opt(2005, 3, 14).ok_or("date")?,
+            );
+            youth.address = Some(Address::parse(
+                "Kerkstraat",
+                "12a",
+                "7412 AB",
+                "Brakelveen",
+                None,
+            )?);
+            let youth_id = v.youth().add(&youth)?;
+            cases.push(
+                v.cases()
+                    .open(&NewCase::new(youth_id, CaseKind::Vsv, day))?,
+            );
+        }
+        let request = LetterRequest {
+            case_id: String::new(),
+            template: "kennismaking_doorstroompunt".into(),
+            date: None,
+            from: None,
+            until: None,
+            place: None,
+            reply_before: None,
+            period_from: None,
+            period_until: None,
+            hours: None,
+        };
+        let references: Vec<String> = cases
+            .iter()
+            .map(|&case_id| {
+                letter_for(
+                    &mut v,
+                    &user,
+                    LetterKind::DoorstroompuntIntroduction,
+                    case_id,
+                    &request,
+                    day,
+                )
+                .map(|(letter, _)| letter.reference)
+            })
+            .collect::<Result<_, _>>()?;
+        assert_eq!(
+            references,
+            cases
+                .iter()
+                .map(|&id| case_reference(id))
+                .collect::<Vec<_>>()
+        );
+        assert_ne!(references[0], references[1]);
         Ok(())
     }
 
