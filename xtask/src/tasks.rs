@@ -82,6 +82,23 @@ fn test_steps(root: &Path, timings: &mut Timings) -> Result<()> {
             "warnings",
         ]))
     })?;
+    timings.time(
+        "Documentation (rustdoc, warnings denied: no broken links)",
+        || {
+            cmd::run(
+                cmd::cargo()
+                    .args([
+                        "doc",
+                        "--locked",
+                        "--workspace",
+                        "--no-deps",
+                        "--exclude",
+                        "xtask",
+                    ])
+                    .env("RUSTDOCFLAGS", "--deny warnings"),
+            )
+        },
+    )?;
     timings.time("Rust tests", || {
         cmd::run(cmd::cargo().args(["test", "--locked", "--workspace"]))
     })?;

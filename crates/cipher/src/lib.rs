@@ -32,7 +32,7 @@
 //! [`install`] is idempotent and thread-safe.
 //!
 //! This is the one crate in the workspace with unsafe code: the C interface
-//! in [`provider`] (raw pointers from SQLCipher turned into slices, each
+//! in `provider` (raw pointers from SQLCipher turned into slices, each
 //! with its SAFETY note). The cryptography itself is safe Rust in
 //! [`primitives`].
 

@@ -1,5 +1,5 @@
 //! The primitives SQLCipher asks its provider for, as safe functions over
-//! slices. [`crate::provider`] adapts them to SQLCipher's C interface.
+//! slices. The private `provider` module adapts them to SQLCipher's C interface.
 
 use aes::Aes256;
 use cbc::cipher::block_padding::NoPadding;

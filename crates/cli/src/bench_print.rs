@@ -260,13 +260,13 @@ fn demo_vault(work: &Path, options: &Options) -> Result<Vault> {
     Ok(vault)
 }
 
-/// Cases whose youth has a complete postal address, in caseload order.
+/// Cases whose letter has a complete postal address, in caseload order.
 fn addressable_cases(vault: &mut Vault, options: &Options) -> Result<Vec<Uuid>> {
     let list = vault.caseload(&CaseloadQuery::default(), options.today)?;
     let mut cases = Vec::new();
     for case in list {
-        if let Some(youth) = vault.youth().get(case.youth_id)?
-            && crate::print_cmd::postal_address(case.id, &youth).is_ok()
+        if let Some(recipient) = vault.letter_recipient(case.id)?
+            && crate::print_cmd::postal_address(case.id, recipient.address).is_ok()
         {
             cases.push(case.id);
         }

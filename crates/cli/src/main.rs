@@ -114,6 +114,7 @@ enum Command {
     /// creates the vault when there is none.
     Enroll {
         /// The server address, e.g. https://veldwerk.bureau.nl
+        #[allow(rustdoc::bare_urls)] // clap shows this line as help text
         #[arg(long)]
         server: String,
         /// The one-time code from the office (XXXX-XXXX-XXXX).

@@ -28,7 +28,9 @@ use veldwerk_print::{
     TemplateSet, Warning, YoungPerson,
 };
 use veldwerk_protocol::{Role, UserProfile};
-use veldwerk_vault::{MetaKey, PrintedLetter, Vault, letter_link_expires_on};
+use veldwerk_vault::{
+    LetterRecipient, MailingAddress, MetaKey, PrintedLetter, Vault, letter_link_expires_on,
+};
 
 use crate::input;
 
@@ -295,32 +297,28 @@ fn author(vault: &Vault, branding: &Branding) -> Result<(Consultant, SignedBy)> 
     })
 }
 
-/// The youth's postal address, or why a letter cannot be sent there.
+/// The address a letter goes to (the youth's, else a parent's), or why a
+/// letter cannot be sent.
 pub(crate) fn postal_address(
     case_id: Uuid,
-    youth: &veldwerk_vault::model::YouthRecord,
+    address: Option<MailingAddress>,
 ) -> Result<PostalAddress> {
-    let (Some(street), Some(house_number), Some(postcode), Some(town)) = (
-        youth.street.clone(),
-        youth.house_number.clone(),
-        youth.postcode.as_deref(),
-        youth.town.clone(),
-    ) else {
-        bail!("Zaak {case_id}: de jongere heeft geen volledig adres");
+    let Some(address) = address else {
+        bail!("Zaak {case_id}: er is geen volledig adres van de jongere of een ouder");
     };
-    let postcode = Postcode::parse(postcode)
-        .map_err(|_| anyhow!("Zaak {case_id}: de postcode van de jongere klopt niet"))?;
+    let postcode = Postcode::parse(&address.postcode)
+        .map_err(|_| anyhow!("Zaak {case_id}: de postcode van het adres klopt niet"))?;
     Ok(PostalAddress {
-        street,
-        house_number,
+        street: address.street,
+        house_number: address.house_number,
         postcode,
-        town,
+        town: address.town,
     })
 }
 
-/// One case's letter from the vault: the case's youth, addressed to the
-/// parents or to the youth by age on `letter_date`. The one mapping from
-/// case to [`Letter`], used by `print` and by `bench print`.
+/// One case's letter from the vault (see [`Vault::letter_recipient`]),
+/// addressed as [`Addressee::for_letter`] says on `letter_date`; the same
+/// mapping as the app's. Used by `print` and by `bench print`.
 pub(crate) fn letter_for(
     vault: &mut Vault,
     case_id: Uuid,
@@ -328,15 +326,14 @@ pub(crate) fn letter_for(
     letter_date: NaiveDate,
     author: &(Consultant, SignedBy),
 ) -> Result<Letter> {
-    let case = vault
-        .cases()
-        .get(case_id)?
+    let LetterRecipient {
+        case,
+        youth,
+        address,
+        ..
+    } = vault
+        .letter_recipient(case_id)?
         .with_context(|| format!("Zaak {case_id} staat niet in de kluis"))?;
-    let youth = vault
-        .youth()
-        .get(case.youth_id)?
-        .with_context(|| format!("Zaak {case_id}: de jongere staat niet in de kluis"))?;
-    let address = postal_address(case_id, &youth)?;
     Ok(Letter {
         kind: kind.clone(),
         reference: case.reference(),
@@ -345,8 +342,8 @@ pub(crate) fn letter_for(
             given_name: youth.name.first_name().to_owned(),
             full_name: youth.display_name(),
         },
-        addressee: Addressee::by_age(youth.birth_date, letter_date),
-        address,
+        addressee: Addressee::for_letter(kind, youth.birth_date, letter_date),
+        address: postal_address(case_id, address)?,
         author: author.0.clone(),
         signed_by: author.1,
         token: None,

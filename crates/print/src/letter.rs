@@ -176,6 +176,16 @@ impl Addressee {
             _ => Self::Parents,
         }
     }
+
+    /// Who a letter of `kind` goes to: the brief absoluut verzuim always to
+    /// the parents (it asks them at which school their child is enrolled),
+    /// every other letter [`Addressee::by_age`].
+    pub fn for_letter(kind: &LetterKind, birth_date: NaiveDate, letter_date: NaiveDate) -> Self {
+        match kind {
+            LetterKind::AbsoluteAbsence { .. } => Self::Parents,
+            _ => Self::by_age(birth_date, letter_date),
+        }
+    }
 }
 
 /// How the letter is signed.
@@ -335,6 +345,23 @@ mod tests {
         );
         assert_eq!(
             Addressee::by_age(born, day(2026, 3, 1)),
+            Addressee::YoungPerson
+        );
+    }
+
+    #[test]
+    fn the_brief_absoluut_verzuim_goes_to_the_parents_whatever_the_age() {
+        let born = day(2008, 11, 23);
+        let on = day(2026, 11, 23);
+        let absence = LetterKind::AbsoluteAbsence {
+            reply_before: day(2026, 12, 7),
+        };
+        assert_eq!(
+            Addressee::for_letter(&absence, born, on),
+            Addressee::Parents
+        );
+        assert_eq!(
+            Addressee::for_letter(&LetterKind::DoorstroompuntIntroduction, born, on),
             Addressee::YoungPerson
         );
     }

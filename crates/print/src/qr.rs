@@ -16,12 +16,12 @@
 //!
 //! The mask is chosen here rather than by `qrcode`'s `apply_best_mask`: that
 //! one spends about 0.6 ms per code scoring the eight masks, which is most of
-//! the time of a 500-letter batch outside Typst. [`penalty`] scores a mask by
+//! the time of a 500-letter batch outside Typst. `penalty` scores a mask by
 //! the four rules of ISO/IEC 18004 (§ 7.8.3) on bit sets, without a branch
 //! per module, in about a microsecond; any mask gives a valid code, the
 //! lowest score the easiest one to read. A big batch's codes are made on
 //! background threads while Typst evaluates the letters on the job's own
-//! thread ([`Batch`]), so they cost the batch next to nothing.
+//! thread (`Batch`), so they cost the batch next to nothing.
 
 use std::fmt::Write;
 use std::sync::{Arc, OnceLock};

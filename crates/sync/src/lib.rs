@@ -4,7 +4,7 @@
 //! The protocol is `veldwerk-protocol`'s (see `docs/sync-protocol.md`); the
 //! vault's side of it is `veldwerk_vault::remote`. This crate puts the two
 //! together and knows nothing of Tauri: the app holds a [`VaultHandle`] and
-//! a [`SyncRunner`], the CLI calls [`enroll`] and [`sync_once`].
+//! a [`SyncRunner`], the CLI calls [`enroll`](fn@enroll) and [`sync_once`].
 //!
 //! ```no_run
 //! # async fn demo(dir: &std::path::Path) -> Result<(), veldwerk_sync::SyncError> {

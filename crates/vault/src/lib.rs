@@ -40,7 +40,7 @@
 //! - [`remote`]: what the sync engine needs (pulled records, purges, push
 //!   acknowledgements, cursor, conflicts) and the retention purge.
 //! - [`demo`]: a deterministic synthetic caseload.
-//! - [`bench`]: the `veldwerk-cli bench vault` workload.
+//! - [`bench`](mod@bench): the `veldwerk-cli bench vault` workload.
 //! - [`backoff`]: slowing down wrong passphrases.
 //! - `migrations` (internal): `migrations/device/*.sql`, embedded.
 
@@ -73,7 +73,10 @@ pub use error::VaultError;
 pub use files::DATABASE_FILE;
 pub use keys::{DEFAULT_WORK_FACTOR, MIN_WORK_FACTOR};
 pub use meta::MetaKey;
-pub use printed::{LETTER_LINK_VALID_DAYS, LetterRecorded, PrintedLetter, letter_link_expires_on};
+pub use printed::{
+    LETTER_LINK_VALID_DAYS, LetterRecipient, LetterRecorded, MailingAddress, PrintedLetter,
+    letter_link_expires_on,
+};
 pub use remote::{
     AckSummary, ConflictChoice, DEFAULT_CLOSED_CASE_RETENTION_DAYS, OutboxCounts, PullApplied,
     PurgeSummary, RejectedOp, RemoteApplied,

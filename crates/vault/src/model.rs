@@ -2,7 +2,7 @@
 //! (`New...`) and what the queries return (`...Record`, [`CaseSummary`],
 //! [`CaseDetail`], [`Agenda`]).
 //!
-//! Inputs use the domain's validated types ([`Bsn`], [`Postcode`] inside
+//! Inputs use the domain's validated types ([`Bsn`], [`Postcode`](veldwerk_domain::Postcode) inside
 //! [`Address`], ...), so bad input fails where it is parsed, with a Dutch
 //! message naming the field, before anything reaches the vault. Outputs are
 //! what is stored, faithfully: records pulled from the server may hold less

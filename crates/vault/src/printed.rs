@@ -1,5 +1,7 @@
-//! What printing leaves in the vault: printed letters with their response
-//! links, and visit cards printed in advance.
+//! What printing takes from the vault and leaves in it: the facts a case's
+//! letter needs ([`Vault::letter_recipient`]: one rule for the app and the
+//! office's CLI, the youth's address else a responsible parent's), printed
+//! letters with their response links, and visit cards printed in advance.
 //!
 //! A printed letter is two append-only records written in one transaction:
 //! the `letter` (case, letter type, token, short code, URL, expiry) and the
@@ -24,7 +26,7 @@ use veldwerk_domain::{ContactKind, ContactOutcome, LetterKind};
 use veldwerk_protocol::{ResponseToken, ShortCode};
 
 use crate::caseload::{contact_moment_mutation, letter_mutation};
-use crate::model::{CardLeft, NewContactMoment, NewLetter};
+use crate::model::{CardLeft, CaseRecord, NewContactMoment, NewLetter, YouthRecord};
 use crate::query::ymd;
 use crate::{Vault, VaultError};
 
@@ -39,6 +41,62 @@ pub fn letter_link_expires_on(sent_on: NaiveDate) -> NaiveDate {
     sent_on
         .checked_add_days(Days::new(LETTER_LINK_VALID_DAYS))
         .unwrap_or(NaiveDate::MAX)
+}
+
+/// What a case's letter needs from the vault, the same for the app and the
+/// office's CLI: the case, its youth, where the letter goes and the school.
+#[derive(Clone)]
+pub struct LetterRecipient {
+    pub case: CaseRecord,
+    pub youth: YouthRecord,
+    /// The youth's own address when it is complete (street, number,
+    /// postcode, town), else the first complete one of a responsible
+    /// contact person (parent or carer); `None` when neither is known.
+    pub address: Option<MailingAddress>,
+    /// The case's school, else the youth's.
+    pub school_name: Option<String>,
+}
+
+/// Personal data: `Debug` shows the case only.
+impl std::fmt::Debug for LetterRecipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LetterRecipient")
+            .field("case", &self.case.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A complete postal address as stored; the postcode is checked by whoever
+/// prints it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MailingAddress {
+    pub street: String,
+    pub house_number: String,
+    pub postcode: String,
+    pub town: String,
+}
+
+impl MailingAddress {
+    fn complete(
+        street: &Option<String>,
+        house_number: &Option<String>,
+        postcode: &Option<String>,
+        town: &Option<String>,
+    ) -> Option<MailingAddress> {
+        Some(MailingAddress {
+            street: filled(street)?,
+            house_number: filled(house_number)?,
+            postcode: filled(postcode)?,
+            town: filled(town)?,
+        })
+    }
+}
+
+fn filled(part: &Option<String>) -> Option<String> {
+    part.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 /// One printed letter to record.
@@ -76,6 +134,46 @@ pub struct LetterRecorded {
 }
 
 impl Vault {
+    /// What the letter for `case_id` needs (see [`LetterRecipient`]);
+    /// `None` when the case or its youth is not in the vault.
+    pub fn letter_recipient(
+        &mut self,
+        case_id: Uuid,
+    ) -> Result<Option<LetterRecipient>, VaultError> {
+        let Some(case) = self.cases().get(case_id)? else {
+            return Ok(None);
+        };
+        let Some(youth) = self.youth().get(case.youth_id)? else {
+            return Ok(None);
+        };
+        let address = match MailingAddress::complete(
+            &youth.street,
+            &youth.house_number,
+            &youth.postcode,
+            &youth.town,
+        ) {
+            Some(own) => Some(own),
+            None => self
+                .youth()
+                .contact_persons(youth.id)?
+                .iter()
+                .filter(|p| p.responsible)
+                .find_map(|p| {
+                    MailingAddress::complete(&p.street, &p.house_number, &p.postcode, &p.town)
+                }),
+        };
+        let school_name = match case.school_id.or(youth.school_id) {
+            Some(id) => self.schools().get(id)?.map(|s| s.name),
+            None => None,
+        };
+        Ok(Some(LetterRecipient {
+            case,
+            youth,
+            address,
+            school_name,
+        }))
+    }
+
     /// Record printed letters (one, or a whole batch) in one transaction:
     /// per letter the `letter` record with its response link and a "brief
     /// verstuurd" contact moment on its case, each with its outbox

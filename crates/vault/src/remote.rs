@@ -9,16 +9,16 @@
 //! the field finds its base version.
 //!
 //! # The contract for the sync engine
-//! - Push: send [`Vault::outbox`] (oldest first; operations the server
+//! - Push: send [`Vault::outbox`](crate::Vault::outbox) (oldest first; operations the server
 //!   rejected and operations of entities the protocol does not know yet are
-//!   not in it); hand every push result to [`Vault::ack_pushed`] (applied,
+//!   not in it); hand every push result to [`Vault::ack_pushed`](crate::Vault::ack_pushed) (applied,
 //!   duplicate and conflict remove the operation; rejected marks it, for the
-//!   user to see in [`Vault::rejected_ops`]). The acknowledgement also keeps
-//!   the state check's [`OpDigest`] ([`Vault::op_digest`]).
-//! - Pull: hand each page to [`Vault::apply_pull`], which applies records,
+//!   user to see in [`Vault::rejected_ops`](crate::Vault::rejected_ops)). The acknowledgement also keeps
+//!   the state check's [`OpDigest`] ([`Vault::op_digest`](crate::Vault::op_digest)).
+//! - Pull: hand each page to [`Vault::apply_pull`](crate::Vault::apply_pull), which applies records,
 //!   purges and conflicts and stores the page's cursor in one transaction;
-//!   when it reports `wipe`, call [`Vault::wipe`]. [`Vault::apply_remote`]
-//!   and [`Vault::purge`] do one record each.
+//!   when it reports `wipe`, call [`Vault::wipe`](crate::Vault::wipe). [`Vault::apply_remote`](crate::Vault::apply_remote)
+//!   and [`Vault::purge`](crate::Vault::purge) do one record each.
 //! - A field with a local change not yet pushed keeps the local value and
 //!   its old base version when a pull brings the server's value: the push
 //!   then tells the server which version the change was based on, and the

@@ -12,7 +12,7 @@ use tauri::State;
 use uuid::Uuid;
 use veldwerk_domain::{LetterKind, User};
 use veldwerk_print as print;
-use veldwerk_vault::{MetaKey, Vault};
+use veldwerk_vault::{LetterRecipient, MailingAddress, MetaKey, Vault};
 
 use super::{enrolled_user, parse_date, parse_id, today};
 use crate::error::{CommandError, ErrorCode};
@@ -132,27 +132,19 @@ fn letter_kind(
     })
 }
 
-fn address_of(
-    street: Option<&str>,
-    number: Option<&str>,
-    postcode: Option<&str>,
-    town: Option<&str>,
-) -> Option<Result<print::PostalAddress, CommandError>> {
-    let (street, number, postcode, town) = (street?, number?, postcode?, town?);
-    Some(
-        print::Postcode::parse(postcode)
-            .map_err(|_| {
-                CommandError::invalid(
-                    "De postcode van het adres klopt niet. Pas het adres aan en probeer het opnieuw.",
-                )
-            })
-            .map(|postcode| print::PostalAddress {
-                street: street.to_owned(),
-                house_number: number.to_owned(),
-                postcode,
-                town: town.to_owned(),
-            }),
-    )
+/// The address a letter goes to, with the postcode checked.
+fn postal_address(address: &MailingAddress) -> Result<print::PostalAddress, CommandError> {
+    let postcode = print::Postcode::parse(&address.postcode).map_err(|_| {
+        CommandError::invalid(
+            "De postcode van het adres klopt niet. Pas het adres aan en probeer het opnieuw.",
+        )
+    })?;
+    Ok(print::PostalAddress {
+        street: address.street.clone(),
+        house_number: address.house_number.clone(),
+        postcode,
+        town: address.town.clone(),
+    })
 }
 
 /// The enrolled user as author of letters and cards. The server's profile
@@ -179,53 +171,22 @@ fn letter_for(
     request: &LetterRequest,
     day: NaiveDate,
 ) -> Result<(print::Letter, String), CommandError> {
-    let case = v
-        .cases()
-        .get(case_id)?
+    let LetterRecipient {
+        case,
+        youth,
+        address,
+        school_name,
+    } = v
+        .letter_recipient(case_id)?
         .ok_or_else(CommandError::not_found)?;
-    let youth = v
-        .youth()
-        .get(case.youth_id)?
-        .ok_or_else(CommandError::not_found)?;
-    let school = match case.school_id.or(youth.school_id) {
-        Some(id) => v.schools().get(id)?.map(|s| s.name),
-        None => None,
-    };
-    let letter_kind = letter_kind(kind, request, school)?;
-    let addressee = if kind == LetterKind::AbsoluutVerzuimToParents {
-        print::Addressee::Parents
-    } else {
-        print::Addressee::by_age(youth.birth_date, day)
-    };
-    let own = address_of(
-        youth.street.as_deref(),
-        youth.house_number.as_deref(),
-        youth.postcode.as_deref(),
-        youth.town.as_deref(),
-    );
-    let address = match own {
-        Some(address) => address?,
-        None => {
-            let parents = v.youth().contact_persons(youth.id)?;
-            parents
-                .iter()
-                .filter(|p| p.responsible)
-                .find_map(|p| {
-                    address_of(
-                        p.street.as_deref(),
-                        p.house_number.as_deref(),
-                        p.postcode.as_deref(),
-                        p.town.as_deref(),
-                    )
-                })
-                .ok_or_else(|| {
-                    CommandError::invalid(
-                        "Er is geen volledig adres bekend (straat, huisnummer, postcode en plaats). Vul eerst het adres aan.",
-                    )
-                })??
-        }
-    };
+    let letter_kind = letter_kind(kind, request, school_name)?;
+    let address = address.ok_or_else(|| {
+        CommandError::invalid(
+            "Er is geen volledig adres bekend (straat, huisnummer, postcode en plaats). Vul eerst het adres aan.",
+        )
+    })?;
     let letter = print::Letter {
+        addressee: print::Addressee::for_letter(&letter_kind, youth.birth_date, day),
         kind: letter_kind,
         reference: case.reference(),
         date: day,
@@ -233,8 +194,7 @@ fn letter_for(
             given_name: youth.name.first_name().to_owned(),
             full_name: youth.display_name(),
         },
-        addressee,
-        address,
+        address: postal_address(&address)?,
         author: consultant(user),
         signed_by: print::SignedBy::Author,
         token: None,

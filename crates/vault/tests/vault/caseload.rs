@@ -834,3 +834,103 @@ fn group_sessions_hold_a_headcount_and_wait_in_the_outbox_until_the_protocol_kno
     assert!(vault.outbox(10)?.is_empty(), "not pushed");
     Ok(())
 }
+
+#[test]
+fn a_letter_goes_to_the_youths_own_address_else_to_a_responsible_parents() -> TestResult {
+    let f = Fixture::new()?;
+    let mut vault = enrolled(&f)?;
+    let school = vault.schools().add(&NewSchool {
+        name: "Lindenhorst College".into(),
+        brin: None,
+        school_type: SchoolType::Vo,
+        location: None,
+        gemeente: "Lindenhorst".into(),
+    })?;
+    let parent = |youth_id: Uuid,
+                  responsible: bool,
+                  street: &str|
+     -> Result<_, Box<dyn std::error::Error>> {
+        Ok(NewContactPerson {
+            youth_id,
+            name: PersonName::parse("Anne", None, None, "Jansen")?,
+            relation: Relation::Mother,
+            responsible,
+            address: Some(Address::parse(street, "3", "7411 CD", "Brakelveen", None)?),
+            phone: None,
+            email: None,
+        })
+    };
+
+    // Own address: it wins over the parents'.
+    let own = add_youth(&mut vault, "Sam", None, "Jansen", d(2012, 1, 1))?;
+    vault
+        .youth()
+        .add_contact_person(&parent(own, true, "Molenweg")?)?;
+    let own_case = open_case(
+        &mut vault,
+        own,
+        CaseKind::Verzuim,
+        None,
+        d(2026, 3, 2),
+        "Brakelveen",
+    )?;
+    let r = vault.letter_recipient(own_case)?.ok_or("recipient")?;
+    let address = r.address.ok_or("address")?;
+    assert_eq!(
+        (address.street.as_str(), address.postcode.as_str()),
+        ("Kerkstraat", "7412 AB")
+    );
+    assert_eq!(
+        r.case.reference(),
+        veldwerk_vault::model::case_reference(own_case)
+    );
+    assert_eq!(r.school_name, None);
+
+    // No address of their own: the responsible parent's, not the other one's.
+    let mut youth = NewYouth::new(
+        PersonName::parse("Lotte", None, None, "Jansen")?,
+        d(2011, 5, 5),
+    );
+    youth.school_id = Some(school);
+    let without = vault.youth().add(&youth)?;
+    vault
+        .youth()
+        .add_contact_person(&parent(without, false, "Zijlweg")?)?;
+    vault
+        .youth()
+        .add_contact_person(&parent(without, true, "Molenweg")?)?;
+    let case = open_case(
+        &mut vault,
+        without,
+        CaseKind::Verzuim,
+        None,
+        d(2026, 3, 2),
+        "Brakelveen",
+    )?;
+    let r = vault.letter_recipient(case)?.ok_or("recipient")?;
+    assert_eq!(r.address.ok_or("address")?.street, "Molenweg");
+    assert_eq!(r.school_name.as_deref(), Some("Lindenhorst College"));
+
+    // Nobody's address known: no address, and no made-up one.
+    let alone = vault.youth().add(&NewYouth::new(
+        PersonName::parse("Bo", None, None, "Smit")?,
+        d(2010, 2, 2),
+    ))?;
+    let case = open_case(
+        &mut vault,
+        alone,
+        CaseKind::Verzuim,
+        None,
+        d(2026, 3, 2),
+        "Brakelveen",
+    )?;
+    assert!(
+        vault
+            .letter_recipient(case)?
+            .ok_or("recipient")?
+            .address
+            .is_none()
+    );
+    assert!(vault.letter_recipient(Uuid::now_v7())?.is_none());
+    Ok(())
+}
