@@ -183,6 +183,9 @@ fn letter_kind(t: LetterType, d: &LetterDetails, letter_date: NaiveDate) -> Resu
             let (Some(date), Some(from), Some(until)) = (on, from, until) else {
                 bail!("Huisbezoek: geef --on, --from en --until");
             };
+            if until <= from {
+                bail!("Huisbezoek: de eindtijd (--until) moet na de begintijd (--from) liggen");
+            }
             LetterKind::HomeVisitAnnouncement(HomeVisit { date, from, until })
         }
         LetterType::DoorstroompuntIntroduction => LetterKind::DoorstroompuntIntroduction,

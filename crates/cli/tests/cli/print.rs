@@ -346,6 +346,30 @@ fn an_official_warning_needs_a_boa_and_a_refused_letter_leaves_no_pdf_and_no_rec
     assert!(!out.status.success());
     assert!(String::from_utf8(out.stderr)?.contains("--public-url"));
     assert!(!pdf.exists());
+
+    // A visit that ends before it starts is refused, as in the app.
+    let out = office.run(&[
+        "print",
+        "letter",
+        "--case",
+        &case,
+        "--template",
+        "aankondiging-huisbezoek",
+        "--on",
+        "2026-11-26",
+        "--from",
+        "16:00",
+        "--until",
+        "14:00",
+        "--public-url",
+        PUBLIC,
+        "--out",
+        &pdf.to_string_lossy(),
+    ])?;
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(stderr.contains("moet na de begintijd"), "{stderr}");
+    assert!(!pdf.exists());
     Ok(())
 }
 
