@@ -294,6 +294,23 @@ fn a_card_sheet_has_ten_different_qr_codes_as_reported() -> TestResult {
     Ok(())
 }
 
+/// Runs `print letter` with `args`, expects it refused with no PDF written,
+/// and returns what it said on stderr.
+fn refused_letter(
+    office: &Office,
+    pdf: &Path,
+    args: &[&str],
+) -> Result<String, Box<dyn std::error::Error>> {
+    let pdf_arg = pdf.to_string_lossy();
+    let mut all = vec!["print", "letter"];
+    all.extend_from_slice(args);
+    all.extend(["--out", &pdf_arg]);
+    let out = office.run(&all)?;
+    assert!(!out.status.success());
+    assert!(!pdf.exists());
+    Ok(String::from_utf8(out.stderr)?)
+}
+
 #[test]
 fn an_official_warning_needs_a_boa_and_a_refused_letter_leaves_no_pdf_and_no_record() -> TestResult
 {
@@ -301,30 +318,27 @@ fn an_official_warning_needs_a_boa_and_a_refused_letter_leaves_no_pdf_and_no_rec
     office.init()?;
     let case = youth_with_case(&office, "Eva", "2012-03-14")?;
     let pdf = office.tmp.path().join("waarschuwing.pdf");
-    let out = office.run(&[
-        "print",
-        "letter",
-        "--case",
-        &case,
-        "--template",
-        "officiele-waarschuwing",
-        "--school",
-        "Het Voorbeeld College",
-        "--period-from",
-        "2026-10-01",
-        "--period-until",
-        "2026-11-01",
-        "--hours",
-        "24",
-        "--public-url",
-        PUBLIC,
-        "--out",
-        &pdf.to_string_lossy(),
-    ])?;
-    assert!(!out.status.success());
-    let stderr = String::from_utf8(out.stderr)?;
+    let stderr = refused_letter(
+        &office,
+        &pdf,
+        &[
+            "--case",
+            &case,
+            "--template",
+            "officiele-waarschuwing",
+            "--school",
+            "Het Voorbeeld College",
+            "--period-from",
+            "2026-10-01",
+            "--period-until",
+            "2026-11-01",
+            "--hours",
+            "24",
+            "--public-url",
+            PUBLIC,
+        ],
+    )?;
     assert!(stderr.contains("alleen een BOA"), "{stderr}");
-    assert!(!pdf.exists());
     assert!(
         !timeline(&office, &case)?
             .iter()
@@ -333,43 +347,33 @@ fn an_official_warning_needs_a_boa_and_a_refused_letter_leaves_no_pdf_and_no_rec
     );
 
     // Without an enrolled server and without --public-url there is no link to print.
-    let out = office.run(&[
-        "print",
-        "letter",
-        "--case",
-        &case,
-        "--template",
-        "kennismaking-doorstroompunt",
-        "--out",
-        &pdf.to_string_lossy(),
-    ])?;
-    assert!(!out.status.success());
-    assert!(String::from_utf8(out.stderr)?.contains("--public-url"));
-    assert!(!pdf.exists());
+    let stderr = refused_letter(
+        &office,
+        &pdf,
+        &["--case", &case, "--template", "kennismaking-doorstroompunt"],
+    )?;
+    assert!(stderr.contains("--public-url"), "{stderr}");
 
     // A visit that ends before it starts is refused, as in the app.
-    let out = office.run(&[
-        "print",
-        "letter",
-        "--case",
-        &case,
-        "--template",
-        "aankondiging-huisbezoek",
-        "--on",
-        "2026-11-26",
-        "--from",
-        "16:00",
-        "--until",
-        "14:00",
-        "--public-url",
-        PUBLIC,
-        "--out",
-        &pdf.to_string_lossy(),
-    ])?;
-    assert!(!out.status.success());
-    let stderr = String::from_utf8(out.stderr)?;
+    let stderr = refused_letter(
+        &office,
+        &pdf,
+        &[
+            "--case",
+            &case,
+            "--template",
+            "aankondiging-huisbezoek",
+            "--on",
+            "2026-11-26",
+            "--from",
+            "16:00",
+            "--until",
+            "14:00",
+            "--public-url",
+            PUBLIC,
+        ],
+    )?;
     assert!(stderr.contains("moet na de begintijd"), "{stderr}");
-    assert!(!pdf.exists());
     Ok(())
 }
 
