@@ -145,7 +145,7 @@ impl AppState {
         f: impl FnOnce(&mut Vault) -> Result<R, CommandError>,
     ) -> Result<R, CommandError> {
         self.touch();
-        self.vault.with(f).map_err(|_| CommandError::locked())?
+        self.peek_vault(f)
     }
 
     /// Like [`AppState::with_vault`] for what the app reads on its own (a

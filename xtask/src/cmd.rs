@@ -55,7 +55,7 @@ pub fn cargo() -> Command {
 }
 
 /// Whether this runs on CI (`CI` set to anything but `false` or empty).
-pub fn on_ci() -> bool {
+fn on_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false")
 }
 

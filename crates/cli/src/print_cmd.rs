@@ -24,7 +24,7 @@ use uuid::Uuid;
 use veldwerk_domain::LetterKind as DomainLetterKind;
 use veldwerk_print::{
     Addressee, Appointment, Branding, Consultant, HomeVisit, Letter, LetterKind, LetterType,
-    PostalAddress, Postcode, PrintError, Printer, Rendered, ResponseBase, ResponseLink, SignedBy,
+    PostalAddress, PrintError, Printer, Rendered, ResponseBase, ResponseLink, SignedBy,
     TemplateSet, Warning, YoungPerson,
 };
 use veldwerk_protocol::{Role, UserProfile};
@@ -306,17 +306,11 @@ pub(crate) fn postal_address(
     case_id: Uuid,
     address: Option<MailingAddress>,
 ) -> Result<PostalAddress> {
-    let Some(address) = address else {
+    let Some(a) = address else {
         bail!("Zaak {case_id}: er is geen volledig adres van de jongere of een ouder");
     };
-    let postcode = Postcode::parse(&address.postcode)
-        .map_err(|_| anyhow!("Zaak {case_id}: de postcode van het adres klopt niet"))?;
-    Ok(PostalAddress {
-        street: address.street,
-        house_number: address.house_number,
-        postcode,
-        town: address.town,
-    })
+    PostalAddress::parse(&a.street, &a.house_number, &a.postcode, &a.town)
+        .map_err(|_| anyhow!("Zaak {case_id}: de postcode van het adres klopt niet"))
 }
 
 /// One case's letter from the vault (see [`Vault::letter_recipient`]),

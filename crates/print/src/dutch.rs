@@ -112,6 +112,21 @@ pub struct PostalAddress {
 }
 
 impl PostalAddress {
+    /// An address from its stored parts; fails only on the postcode.
+    pub fn parse(
+        street: &str,
+        house_number: &str,
+        postcode: &str,
+        town: &str,
+    ) -> Result<Self, PrintError> {
+        Ok(PostalAddress {
+            street: street.to_owned(),
+            house_number: house_number.to_owned(),
+            postcode: Postcode::parse(postcode)?,
+            town: town.to_owned(),
+        })
+    }
+
     /// The lines under the name: `Dorpsstraat 12` and `1234 AB  VOORBEELDSTAD`.
     pub fn lines(&self) -> [String; 2] {
         [

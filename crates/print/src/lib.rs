@@ -35,7 +35,7 @@
 //!   as editable Typst templates.
 //! - [`PrivateTempDir`]: where PDFs may be written.
 //! - [`qr`]: the QR codes, as 1-bit PNG for the templates and for other
-//!   programs (the LibreOffice baseline of the benchmark), or as SVG.
+//!   programs (the LibreOffice baseline of the benchmark).
 //!
 //! Fonts (Noto Sans, SIL Open Font License 1.1) are embedded; nothing is read
 //! from the system, so the output is the same on every machine.

@@ -1,5 +1,4 @@
-//! QR codes as tiny PNG files for the templates (and for other programs),
-//! or as SVG.
+//! QR codes as tiny PNG files, for the templates and for other programs.
 //!
 //! Error correction level M (15 %): a response URL stays at version 4
 //! (33 modules), so at the 24 mm the letters use a module is over 0.7 mm,
@@ -11,8 +10,7 @@
 //! letters against the alternatives: the PNG takes about 6 % less time for
 //! the whole batch than an SVG path (which Typst parses and the PDF export
 //! turns into path operators, page by page) and makes the PDF a fifth
-//! smaller; drawing the modules as Typst shapes is far slower. [`svg`]
-//! stays for whoever wants a vector code.
+//! smaller; drawing the modules as Typst shapes is far slower.
 //!
 //! The mask is chosen here rather than by `qrcode`'s `apply_best_mask`: that
 //! one spends about 0.6 ms per code scoring the eight masks, which is most of
@@ -23,7 +21,6 @@
 //! background threads while Typst evaluates the letters on the job's own
 //! thread (`Batch`), so they cost the batch next to nothing.
 
-use std::fmt::Write;
 use std::sync::{Arc, OnceLock};
 
 use typst::foundations::Bytes;
@@ -83,65 +80,6 @@ pub fn modules(data: &str) -> Result<(Vec<bool>, usize), PrintError> {
     Ok((best.1, best.2))
 }
 
-/// An SVG of the QR code for `data`, in black on transparent: one path of
-/// rectangles, each a run of dark modules in a row stretched down over the
-/// rows below that have the same run (about a third fewer than one per
-/// run, so less for the typesetter to parse and for the PDF to hold).
-pub fn svg(data: &str) -> Result<String, PrintError> {
-    let (dark, width) = modules(data)?;
-    let mut path = String::with_capacity(width * width);
-    // Open rectangles: (start, length, first row), in order of start.
-    let mut open: Vec<(usize, usize, usize)> = Vec::new();
-    let mut next: Vec<(usize, usize, usize)> = Vec::new();
-    let close = |path: &mut String, (x, w, y0): (usize, usize, usize), y: usize| {
-        // Writing to a String cannot fail.
-        let _ = write!(path, "M{x} {y0}h{w}v{}h-{w}z", y - y0);
-    };
-    for y in 0..=width {
-        let row = dark.get(y * width..(y + 1) * width).unwrap_or(&[]);
-        let mut runs = Vec::new();
-        let mut x = 0;
-        while x < row.len() {
-            if row[x] {
-                let start = x;
-                while x < row.len() && row[x] {
-                    x += 1;
-                }
-                runs.push((start, x - start));
-            } else {
-                x += 1;
-            }
-        }
-        next.clear();
-        let mut previous = open.iter().peekable();
-        for (start, length) in runs {
-            // Close what ends before this run; continue an identical one.
-            while let Some(&&r) = previous.peek() {
-                if r.0 < start || (r.0 == start && r.1 != length) {
-                    close(&mut path, r, y);
-                    previous.next();
-                } else {
-                    break;
-                }
-            }
-            match previous.peek() {
-                Some(&&r) if r.0 == start && r.1 == length => {
-                    next.push(r);
-                    previous.next();
-                }
-                _ => next.push((start, length, y)),
-            }
-        }
-        for &r in previous {
-            close(&mut path, r, y);
-        }
-        std::mem::swap(&mut open, &mut next);
-    }
-    Ok(format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {width}" shape-rendering="crispEdges"><path fill="#000" d="{path}"/></svg>"##
-    ))
-}
-
 /// The PNGs of [`png`] (one pixel per module, no quiet zone) for a batch,
 /// made in the background while the job
 /// goes on: the typesetter evaluates the letters one by one on one core and
@@ -183,9 +121,9 @@ impl Batch {
                     for nr in mine(&urls_shared) {
                         // A panic becomes this code's error rather than a
                         // typesetter waiting forever.
-                        let svg = std::panic::catch_unwind(|| make(&urls_shared[nr]))
+                        let code = std::panic::catch_unwind(|| make(&urls_shared[nr]))
                             .unwrap_or_else(|_| Err("QR thread stopped".into()));
-                        let _ = shared.codes[nr].set(svg);
+                        let _ = shared.codes[nr].set(code);
                     }
                 });
             if spawned.is_err() {
@@ -375,49 +313,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_response_url_gives_a_version_four_svg() -> Result<(), PrintError> {
-        let svg = svg("https://reactie.voorbeeld.nl/r/ABCDEFGHIJKLMNOPQRST")?;
-        assert!(
-            svg.starts_with("<svg") && svg.contains("viewBox=\"0 0 33 33\""),
-            "{svg}"
-        );
-        Ok(())
-    }
-
-    /// Fills the rectangles of an SVG from [`svg`] back into modules.
-    fn modules_of_svg(svg: &str, width: usize) -> Vec<bool> {
-        let d = svg.split(" d=\"").nth(1).and_then(|t| t.split('"').next());
-        let mut dark = vec![false; width * width];
-        for rect in d.unwrap_or_default().split('z').filter(|r| !r.is_empty()) {
-            let numbers: Vec<usize> = rect
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|n| !n.is_empty())
-                .filter_map(|n| n.parse().ok())
-                .collect();
-            let [x, y, w, h, w2] = numbers[..] else {
-                panic!("not a rectangle: {rect}");
-            };
-            assert_eq!(w, w2, "{rect}");
-            for row in y..y + h {
-                for column in x..x + w {
-                    assert!(!dark[row * width + column], "overlap at {column},{row}");
-                    dark[row * width + column] = true;
-                }
-            }
-        }
-        dark
-    }
-
-    #[test]
-    fn the_svg_covers_exactly_the_dark_modules() -> Result<(), PrintError> {
-        for data in [
-            "https://reactie.voorbeeld.nl/r/ABCDEFGHIJKLMNOPQRST",
-            "https://reactie.voorbeeld.nl/r/KLMNOPQRSTUVWXYZ2345",
-            "x",
-        ] {
-            let (dark, width) = modules(data)?;
-            assert_eq!(modules_of_svg(&svg(data)?, width), dark, "{data}");
-        }
+    fn a_response_url_gives_a_version_four_png_of_one_pixel_per_module() -> Result<(), PrintError> {
+        let url = "https://reactie.voorbeeld.nl/r/ABCDEFGHIJKLMNOPQRST";
+        assert_eq!(modules(url)?.1, 33);
+        let png = png(url, 1, 0)?;
+        // IHDR: width and height, big-endian, after the signature and chunk head.
+        assert_eq!(png.get(16..24), Some(&[0, 0, 0, 33, 0, 0, 0, 33][..]));
         Ok(())
     }
 

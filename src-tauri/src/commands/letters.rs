@@ -133,17 +133,11 @@ fn letter_kind(
 }
 
 /// The address a letter goes to, with the postcode checked.
-fn postal_address(address: &MailingAddress) -> Result<print::PostalAddress, CommandError> {
-    let postcode = print::Postcode::parse(&address.postcode).map_err(|_| {
+fn postal_address(a: &MailingAddress) -> Result<print::PostalAddress, CommandError> {
+    print::PostalAddress::parse(&a.street, &a.house_number, &a.postcode, &a.town).map_err(|_| {
         CommandError::invalid(
             "De postcode van het adres klopt niet. Pas het adres aan en probeer het opnieuw.",
         )
-    })?;
-    Ok(print::PostalAddress {
-        street: address.street.clone(),
-        house_number: address.house_number.clone(),
-        postcode,
-        town: address.town.clone(),
     })
 }
 
